@@ -1,0 +1,18 @@
+from django.urls import reverse
+
+from .resources import all_resources
+
+
+def navigation(request):
+    """The navigation by area, showing only what the user may open."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    groups = {}
+    for resource in all_resources():
+        if user.can(resource.perm("view")):
+            groups.setdefault(resource.nav_group, []).append((resource.label, reverse(f"records:{resource.slug}_list"), resource.slug))
+    extra = []
+    if user.can("core.view_audit"):
+        extra = [("变更记录", reverse("audit_log")), ("登录日志", reverse("accounts:login_log"))]
+    return {"nav_groups": groups, "nav_system": extra}
