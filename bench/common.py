@@ -63,7 +63,11 @@ def _pg_admin(sql_statements):
     import psycopg
 
     with psycopg.connect(_pg_url("postgres"), autocommit=True) as conn:
-        return [conn.execute(sql).fetchall() if sql.lstrip().upper().startswith("SELECT") else None for sql in sql_statements]
+        results = []
+        for sql in sql_statements:
+            cursor = conn.execute(sql)
+            results.append(cursor.fetchall() if cursor.description else None)
+        return results
 
 
 def exists(backend, name):
