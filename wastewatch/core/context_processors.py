@@ -15,4 +15,6 @@ def navigation(request):
     extra = []
     if user.can("core.view_audit"):
         extra = [("变更记录", reverse("audit_log")), ("登录日志", reverse("accounts:login_log"))]
+    order = ["基础档案", "系统管理"]
+    groups = dict(sorted(groups.items(), key=lambda kv: order.index(kv[0]) if kv[0] in order else len(order)))
     return {"nav_groups": groups, "nav_system": extra}

@@ -1,0 +1,101 @@
+"""A person in a real browser (Debian's chromium, headless): log in, browse, import, export; a county admin sees only their county.
+Screenshots are saved under var/screenshots/."""
+import io
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+from wastewatch.core import spreadsheets
+from wastewatch.core.resources import get
+from wastewatch.simulator.democity import DEMO_PASSWORD, DemoCity
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+SHOTS = Path(settings.BASE_DIR) / "var" / "screenshots"
+
+
+@pytest.fixture
+def browser_page(live_server):
+    if not os.path.exists(CHROMIUM):
+        pytest.fail("Debian's chromium is required: scripts/test.sh installs it")
+    # Playwright's sync API runs an event loop in this thread; Django's ORM calls here are still synchronous.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    from playwright.sync_api import sync_playwright
+
+    DemoCity("small").load()
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync"],
+        )
+        page = browser.new_page(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+        yield page
+        browser.close()
+
+
+def log_in(page, base, username):
+    page.goto(base + "/accounts/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", DEMO_PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(base + "/")
+
+
+def test_city_admin_browses_imports_and_exports(browser_page, live_server, tmp_path):
+    page, base = browser_page, live_server.url
+    log_in(page, base, "city_admin")
+    page.wait_for_selector("#map[data-ready='1']", timeout=15000)
+    page.screenshot(path=str(SHOTS / "home.png"))
+    for resource in ("regions", "waste-categories", "organisations", "estates", "buildings", "dwellings", "sites", "vehicles", "devices", "staff"):
+        page.goto(f"{base}/registry/{resource}/")
+        assert page.locator("tbody tr").count() >= 1
+        assert page.locator("h1").inner_text() == str(get(resource).label)
+    page.screenshot(path=str(SHOTS / "staff-list.png"))
+
+    estates = get("estates")
+    community = "331002001001"
+    good = [f"{community}800001", "浏览器小区", community, "测试路1号", 121.44, 28.68, "", "李四", "13912345678", 100, 300, "定时定点", "否"]
+    bad = [f"{community}800002", "坏行小区", community, "测试路2号", 121.44, 28.68, "", "李五", "1391234", 100, 300, "定时定点", "否"]
+    file = tmp_path / "estates.xlsx"
+    file.write_bytes(spreadsheets.write_xlsx(estates, [good, bad]))
+    page.goto(f"{base}/registry/estates/import/")
+    page.set_input_files("input[name=file]", str(file))
+    page.click("text=上传并校验")
+    page.wait_for_selector("#import-errors")
+    row = page.locator("#import-errors tbody tr").first.inner_text()
+    assert "3" in row and "负责人电话" in row and "电话号码格式不正确" in row
+    page.screenshot(path=str(SHOTS / "import-errors.png"), full_page=True)
+
+    file.write_bytes(spreadsheets.write_xlsx(estates, [good]))
+    page.set_input_files("input[name=file]", str(file))
+    page.click("text=上传并校验")
+    page.click("text=确认导入 1 行")
+    page.wait_for_selector(".alert-success")
+    assert "新增 1 条" in page.locator(".alert-success").inner_text()
+
+    page.fill("input[name=q]", "浏览器小区")
+    page.click("text=查询")
+    page.wait_for_selector("text=浏览器小区")
+    with page.expect_download() as download:
+        page.click("text=导出 Excel")
+    import openpyxl
+
+    sheet = openpyxl.load_workbook(io.BytesIO(Path(download.value.path()).read_bytes())).active
+    assert [r[1] for r in sheet.iter_rows(min_row=2, values_only=True)] == ["浏览器小区"]
+
+
+def test_county_admin_sees_only_their_county_on_a_phone(browser_page, live_server):
+    page, base = browser_page, live_server.url
+    page.set_viewport_size({"width": 390, "height": 844})
+    log_in(page, base, "jiaojiang_admin")
+    page.goto(f"{base}/registry/estates/")
+    codes = page.locator("tbody tr td:first-child").all_inner_texts()
+    assert codes and all(code.startswith("331002") for code in codes)
+    page.screenshot(path=str(SHOTS / "county-admin-phone.png"), full_page=True)
+    response = page.goto(f"{base}/registry/regions/331003000000/")
+    assert response.status == 404
