@@ -94,10 +94,9 @@ def normalise_input(resource: Resource, raw: dict, *, instance=None):
                 value = True if low in TRUE_WORDS else False if low in FALSE_WORDS else value
         elif name in resource.pii_fields and looks_masked(value) and instance is not None:
             value = getattr(instance, name)
-        elif isinstance(value, float) and value.is_integer() and f.get_internal_type().endswith("IntegerField"):
+        elif isinstance(value, float) and value.is_integer() and f.get_internal_type() not in ("DecimalField", "FloatField"):
+            # Spreadsheets hand integers over as floats: 300.0 households, a code typed as a number.
             value = int(value)
-        elif isinstance(value, (int, float)) and f.is_relation:
-            value = str(int(value)) if float(value).is_integer() else str(value)
         if value is None:
             value = ""
         data[name] = value

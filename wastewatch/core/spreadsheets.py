@@ -67,7 +67,10 @@ def write_xlsx(resource: Resource, rows, *, with_notes=False) -> bytes:
             cell = ws.cell(row=1, column=i)
             cell.font = bold
             cell.fill = PatternFill("solid", fgColor="DDEBF7")
-            ws.column_dimensions[get_column_letter(i)].width = 16
+            column = ws.column_dimensions[get_column_letter(i)]
+            column.width = 16
+            # Text cells, so that 18-digit codes are not turned into rounded numbers by Excel.
+            column.number_format = "@"
         notes = wb.create_sheet("填写说明")
         notes.append(["列名", "字段", "必填", "说明", "提示"])
         for row in field_notes(resource):
