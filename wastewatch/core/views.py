@@ -58,8 +58,9 @@ def _page_form(resource: Resource, user, data=None, instance=None):
             field.widget.choices = field.choices
         else:
             field.widget = forms.TextInput(attrs={"class": "form-control", "placeholder": f"填写{related_model._meta.verbose_name}的编码"})
-            if instance is not None and data is None:
-                form.initial[name] = records.field_value(resource, instance, name)
+        if instance is not None and data is None:
+            # The model form's initial value is the primary key; the fields speak natural keys.
+            form.initial[name] = records.field_value(resource, instance, name)
     for name, field in form.fields.items():
         w = field.widget
         if isinstance(w, forms.CheckboxInput):
