@@ -7,7 +7,10 @@ uvicorn process (one worker, as `manage.py serve` runs it, without the task cons
 and a sequential client on loopback with one keep-alive connection, logged in as
 city_admin (a page session, and an API token for the API). The endpoints are requested
 in turn, N times each after a warm-up; p50/p95/p99 cover the full response (body read).
-Writes bench/results/list-<backend>.json; the server's log goes to bench/results/server-<backend>.log.
+--server wsgiref (diagnostic) serves the WSGI application from the stdlib's single-threaded
+server instead, where Django keeps its database connection between requests.
+Writes bench/results/list-<backend>[-wsgiref].json; the server's log goes to
+bench/results/server-<backend>-<server>.log.
 """
 import argparse
 import http.client
@@ -88,10 +91,21 @@ def free_port():
         return s.getsockname()[1]
 
 
-def start_server(backend, name, port, log):
+SERVERS = {
+    # What `manage.py serve` runs: uvicorn, one worker, the ASGI application.
+    "uvicorn": ["-m", "uvicorn", "wastewatch.config.asgi:application", "--host", "127.0.0.1", "--port", "{port}",
+                "--workers", "1", "--lifespan", "off", "--log-level", "warning", "--no-access-log"],
+    # Diagnostic only: the WSGI application in the stdlib's single-threaded server, where Django
+    # keeps one database connection across requests (CONN_MAX_AGE) instead of one per request.
+    "wsgiref": ["-c", "import sys; from wsgiref.simple_server import make_server, WSGIRequestHandler as H; "
+                      "H.log_message = lambda *a: None; from wastewatch.config.wsgi import application; "
+                      "make_server('127.0.0.1', {port}, application).serve_forever()"],
+}
+
+
+def start_server(backend, name, port, log, server="uvicorn"):
     proc = subprocess.Popen(
-        [common.PYTHON, "-m", "uvicorn", "wastewatch.config.asgi:application", "--host", "127.0.0.1", "--port", str(port),
-         "--workers", "1", "--lifespan", "off", "--log-level", "warning", "--no-access-log"],
+        [common.PYTHON, *(arg.replace("{port}", str(port)) for arg in SERVERS[server])],
         cwd=common.ROOT, env=common.child_env(backend, name), stdout=log, stderr=subprocess.STDOUT,
     )
     deadline = time.monotonic() + 60
@@ -116,14 +130,14 @@ def stop_server(proc):
         proc.wait(timeout=15)
 
 
-def run_backend(backend, n, warmup):
+def run_backend(backend, n, warmup, server):
     name = "bench_list"
     common.fresh_database(backend, name)
     port = free_port()
-    log_path = common.RESULTS_DIR / f"server-{backend}.log"
+    log_path = common.RESULTS_DIR / f"server-{backend}-{server}.log"
     common.RESULTS_DIR.mkdir(parents=True, exist_ok=True)
     with open(log_path, "w") as log:
-        proc = start_server(backend, name, port, log)
+        proc = start_server(backend, name, port, log, server)
         try:
             client = Client(port)
             client.login_page()
@@ -154,7 +168,7 @@ def run_backend(backend, n, warmup):
                 "mean_ms": statistics.fmean(ms), "min_ms": min(ms), "max_ms": max(ms),
             }.items()},
         } if ms else {"endpoint": ep, "path": path, "auth": kind, "n": 0})
-    return {"backend": backend, "n": n, "warmup": warmup, "errors": errors, "endpoints": results}
+    return {"backend": backend, "server": server, "n": n, "warmup": warmup, "errors": errors, "endpoints": results}
 
 
 def main():
@@ -162,18 +176,21 @@ def main():
     common.backends_arg(parser)
     parser.add_argument("-n", type=int, default=200, help="timed requests per endpoint (default 200)")
     parser.add_argument("--warmup", type=int, default=10, help="untimed requests per endpoint first (default 10)")
+    parser.add_argument("--server", choices=list(SERVERS), default="uvicorn",
+                        help="uvicorn (as deployed, default) or wsgiref (diagnostic: one persistent DB connection)")
     args = parser.parse_args()
     table = []
+    suffix = "" if args.server == "uvicorn" else f"-{args.server}"
     for backend in common.selected(args):
-        print(f"{backend}: {args.n} requests per endpoint ...", flush=True)
-        run = run_backend(backend, max(1, min(args.n, 100_000)), max(0, min(args.warmup, 1000)))
-        common.write_json(f"list-{backend}", run)
+        print(f"{backend}: {args.n} requests per endpoint ({args.server}) ...", flush=True)
+        run = run_backend(backend, max(1, min(args.n, 100_000)), max(0, min(args.warmup, 1000)), args.server)
+        common.write_json(f"list-{backend}{suffix}", run)
         for r in run["endpoints"]:
             table.append((backend, r["endpoint"], r["n"], r.get("p50_ms", "-"), r.get("p95_ms", "-"), r.get("p99_ms", "-"),
                           r.get("mean_ms", "-"), r.get("bytes", "-")))
         if run["errors"]:
             print(f"{backend}: {len(run['errors'])} failed requests, first: {run['errors'][0]}")
-    common.print_table("List latency, sequential client on loopback, logged in as city_admin (ms)",
+    common.print_table(f"List latency ({args.server}), sequential client on loopback, logged in as city_admin (ms)",
                        ["backend", "endpoint", "n", "p50", "p95", "p99", "mean", "bytes"], table)
 
 

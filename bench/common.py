@@ -15,6 +15,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+import unicodedata
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -153,14 +154,24 @@ def machine():
     }
 
 
+def _width(text):
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _pad(value, width):
+    text = str(value)
+    gap = " " * (width - _width(text))
+    return gap + text if isinstance(value, (int, float)) else text + gap
+
+
 def print_table(title, headers, rows):
-    cells = [[str(h) for h in headers]] + [[str(c) for c in row] for row in rows]
-    widths = [max(len(r[i]) for r in cells) for i in range(len(headers))]
+    """Numbers right-aligned, text left-aligned; Chinese characters count as two columns."""
+    widths = [max(_width(str(c)) for c in column) for column in zip(headers, *rows)]
     print(f"\n{title}")
-    for n, row in enumerate(cells):
-        print("  ".join(c.rjust(w) if n and i else c.ljust(w) for i, (c, w) in enumerate(zip(row, widths))))
-        if n == 0:
-            print("  ".join("-" * w for w in widths))
+    print("  ".join(_pad(str(h), w) for h, w in zip(headers, widths)))
+    print("  ".join("-" * w for w in widths))
+    for row in rows:
+        print("  ".join(_pad(c, w) for c, w in zip(row, widths)))
 
 
 def write_json(name, payload):

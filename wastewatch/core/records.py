@@ -26,15 +26,21 @@ def _plain(value):
     return value
 
 
-def field_value(resource: Resource, obj, name, *, reveal_pii=False, labels=False):
+def field_value(resource: Resource, obj, name, *, reveal_pii=False, labels=False, display=False):
+    """`labels`: choices and flags in Chinese (spreadsheets); `display`: related records by name (pages)."""
     f = resource.model_field(name)
     if f.many_to_many:
         key = resource.relation_keys.get(name, "pk")
-        values = [getattr(o, key) for o in getattr(obj, name).all()]
+        related = list(getattr(obj, name).all())
+        if display:
+            return "、".join(str(o) for o in related)
+        values = [getattr(o, key) for o in related]
         return ",".join(str(v) for v in values) if labels else values
     if f.is_relation:
         related = getattr(obj, name)
-        return getattr(related, resource.relation_keys.get(name, "pk")) if related else None
+        if related is None:
+            return None
+        return str(related) if display else getattr(related, resource.relation_keys.get(name, "pk"))
     value = getattr(obj, name)
     if name in resource.pii_fields and value and not reveal_pii:
         return mask(resource.pii_fields[name], value)

@@ -1,5 +1,8 @@
 """The generic pages of every registry type: list, detail, form, enable/disable, export, import."""
+import csv
+import io
 import json
+import time
 import uuid
 
 from django import forms
@@ -100,7 +103,7 @@ def list_view(request, resource: Resource):
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     reveal = request.user.can("core.view_personal")
     rows = [
-        (obj, _detail_url(resource, obj), [records.field_value(resource, obj, c, reveal_pii=reveal, labels=True) for c in resource.list_columns])
+        (obj, _detail_url(resource, obj), [records.field_value(resource, obj, c, reveal_pii=reveal, labels=True, display=True) for c in resource.list_columns])
         for obj in page.object_list
     ]
     context = {
@@ -123,7 +126,7 @@ def detail_view(request, resource: Resource, key):
     _require(request, resource, "view")
     obj = selectors.record_get(resource, user=request.user, key=key)
     reveal = request.user.can("core.view_personal")
-    fields = [(resource.field_label(n), records.field_value(resource, obj, n, reveal_pii=reveal, labels=True)) for n in resource.fields]
+    fields = [(resource.field_label(n), records.field_value(resource, obj, n, reveal_pii=reveal, labels=True, display=True)) for n in resource.fields]
     history = selectors.record_history(resource, user=request.user, obj=obj)[:100]
     labels = {n: resource.field_label(n) for n in resource.fields}
     history_rows = [(h, [(labels.get(k, k), b, a) for k, b, a in h.changes()]) for h in history]
@@ -200,8 +203,16 @@ def template_view(request, resource: Resource):
     return file_response(content, f"{resource.label}导入模板.{fmt}", fmt)
 
 
+STASH_SECONDS = 24 * 3600
+
+
 def _stash(request, content, filename):
+    """Keep an uploaded file between the preview and the confirmation; day-old uploads are removed."""
     IMPORT_DIR.mkdir(parents=True, exist_ok=True)
+    cutoff = time.time() - STASH_SECONDS
+    for old in IMPORT_DIR.iterdir():
+        if old.stat().st_mtime < cutoff:
+            old.unlink(missing_ok=True)
     token = uuid.uuid4().hex
     (IMPORT_DIR / token).write_bytes(content)
     (IMPORT_DIR / f"{token}.json").write_text(json.dumps({"filename": filename, "user": request.user.pk}))
@@ -256,9 +267,6 @@ def import_errors_view(request, resource: Resource, token):
     _require(request, resource, "import")
     _unstash(request, token)
     errors = json.loads((IMPORT_DIR / f"{token}.errors.json").read_text())
-    import csv
-    import io
-
     buf = io.StringIO()
     writer = csv.writer(buf)
     writer.writerow(["行", "列", "原因"])

@@ -4,12 +4,14 @@ import io
 
 import openpyxl
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from wastewatch.core.models import AuditRecord
 from wastewatch.core.records import to_dict
 from wastewatch.core.resources import all_resources
 
-RESOURCES = [r for r in all_resources()]
+pytestmark = pytest.mark.django_db
+RESOURCES = all_resources()
 IDS = [r.slug for r in RESOURCES]
 
 
@@ -48,19 +50,45 @@ def sample(resource, *, prefix="331002"):
     return qs.first()
 
 
-@pytest.mark.parametrize("resource", RESOURCES, ids=IDS)
-def test_anonymous_is_refused(resource, client):
-    assert client.get(api_url(resource)).status_code == 401
-    response = client.get(page_url(resource))
-    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+def endpoints(resource, key):
+    """Every API operation and page of the type, as (method, url)."""
+    api, page = api_url(resource), page_url(resource)
+    return [
+        ("get", api), ("get", api + key), ("get", api + key + "/history"), ("post", api), ("patch", api + key),
+        ("post", api + key + "/disable"), ("post", api + key + "/enable"), ("get", api + "export"), ("get", api + "template"),
+        ("post", api + "import"),
+        ("get", page), ("get", page + key + "/"), ("get", page + "add/"), ("post", page + "add/"), ("get", page + key + "/edit/"),
+        ("post", page + key + "/toggle/"), ("get", page + "export/"), ("get", page + "import/"), ("get", page + "template/"),
+    ]
+
+
+def sample_key(resource):
+    return str(to_dict(resource, sample(resource))[resource.natural_key])
 
 
 @pytest.mark.parametrize("resource", RESOURCES, ids=IDS)
-def test_without_permission_is_forbidden(resource, no_permission_user, api_client, page_client):
-    response = api_client(no_permission_user).get(api_url(resource))
-    assert response.status_code == 403
-    assert "权限" in response.json()["message"]
-    assert page_client(no_permission_user).get(page_url(resource)).status_code == 403
+def test_anonymous_is_refused_everywhere(resource, client):
+    for method, url in endpoints(resource, sample_key(resource)):
+        response = getattr(client, method)(url)
+        if url.startswith("/api/"):
+            assert response.status_code == 401, url
+            assert response.json()["code"] == "unauthenticated"
+        else:
+            assert response.status_code == 302 and "/accounts/login/" in response["Location"], url
+
+
+@pytest.mark.parametrize("resource", RESOURCES, ids=IDS)
+def test_without_permission_is_forbidden_everywhere(resource, no_permission_user, api_client, page_client):
+    api, page = api_client(no_permission_user), page_client(no_permission_user)
+    for method, url in endpoints(resource, sample_key(resource)):
+        client = api if url.startswith("/api/") else page
+        if url.endswith("/import"):
+            response = client.post(url, {"file": SimpleUploadedFile("a.csv", b"x")})
+        elif method in ("post", "patch") and url.startswith("/api/"):
+            response = getattr(client, method)(url, "{}", content_type="application/json")
+        else:
+            response = getattr(client, method)(url)
+        assert response.status_code == 403, (method, url, response.status_code)
 
 
 @pytest.mark.parametrize("resource", RESOURCES, ids=IDS)
@@ -121,7 +149,7 @@ def test_create_update_disable_write_audit(resource, city_admin, api_client):
     assert [h["action"] for h in history][-1] == "create"
 
 
-@pytest.mark.parametrize("resource", [r for r in RESOURCES if r.slug != "users"], ids=[r.slug for r in RESOURCES if r.slug != "users"])
+@pytest.mark.parametrize("resource", RESOURCES, ids=IDS)
 def test_export_then_import_round_trips(resource, city_admin, api_client):
     obj = sample(resource)
     key = to_dict(resource, obj)[resource.natural_key]
