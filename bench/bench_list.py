@@ -97,7 +97,7 @@ SERVERS = {
                 "--workers", "1", "--lifespan", "off", "--log-level", "warning", "--no-access-log"],
     # Diagnostic only: the WSGI application in the stdlib's single-threaded server, where Django
     # keeps one database connection across requests (CONN_MAX_AGE) instead of one per request.
-    "wsgiref": ["-c", "import sys; from wsgiref.simple_server import make_server, WSGIRequestHandler as H; "
+    "wsgiref": ["-c", "from wsgiref.simple_server import make_server, WSGIRequestHandler as H; "
                       "H.log_message = lambda *a: None; from wastewatch.config.wsgi import application; "
                       "make_server('127.0.0.1', {port}, application).serve_forever()"],
 }
@@ -106,7 +106,7 @@ SERVERS = {
 def start_server(backend, name, port, log, server="uvicorn"):
     proc = subprocess.Popen(
         [common.PYTHON, *(arg.replace("{port}", str(port)) for arg in SERVERS[server])],
-        cwd=common.ROOT, env=common.child_env(backend, name), stdout=log, stderr=subprocess.STDOUT,
+        cwd=common.SRC, env=common.child_env(backend, name), stdout=log, stderr=subprocess.STDOUT,
     )
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:

@@ -8,6 +8,7 @@ A benchmark never touches the master: it works on a fresh copy (a file copy, or
 CREATE DATABASE ... TEMPLATE bench_master), so every run starts from the same state.
 """
 import json
+import math
 import os
 import platform
 import shutil
@@ -21,6 +22,10 @@ from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = str(ROOT / ".venv" / "bin" / "python")
+# The application code under test: the working tree, or an exported commit (run_all.sh BENCH_REF=...)
+# so that a benchmark is not disturbed by edits in progress. It comes first on sys.path,
+# ahead of the editable install of the working tree.
+SRC = Path(os.environ.get("BENCH_SRC") or ROOT)
 RESULTS_DIR = ROOT / "bench" / "results"
 SQLITE_DIR = Path(os.environ.get("BENCH_SQLITE_DIR", ROOT / "var" / "bench-sqlite"))
 PG_URL = os.environ.get("BENCH_PG_URL", "postgres://wastewatch:wastewatch@127.0.0.1:54400/wastewatch")
@@ -122,7 +127,7 @@ def fresh_database(backend, name):
 def manage(backend, name, *argv, timeout=1800):
     """Run manage.py against database `name`; returns the seconds it took."""
     started = time.perf_counter()
-    subprocess.run([PYTHON, "manage.py", *argv], cwd=ROOT, env=child_env(backend, name), check=True, timeout=timeout)
+    subprocess.run([PYTHON, "manage.py", *argv], cwd=SRC, env=child_env(backend, name), check=True, timeout=timeout)
     return time.perf_counter() - started
 
 
@@ -134,7 +139,7 @@ def django_setup(backend, name):
         else:
             os.environ.pop(key, None)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "wastewatch.config.settings")
-    sys.path.insert(0, str(ROOT))
+    sys.path.insert(0, str(SRC))
     import django
 
     django.setup()
@@ -143,7 +148,7 @@ def django_setup(backend, name):
 def percentile(values, p):
     """Nearest-rank percentile of a non-empty list."""
     ordered = sorted(values)
-    rank = max(1, min(len(ordered), round(p / 100 * len(ordered) + 0.5)))
+    rank = max(1, min(len(ordered), math.ceil(p / 100 * len(ordered))))
     return ordered[rank - 1]
 
 
@@ -152,6 +157,12 @@ def machine():
         "cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform(),
         "processor": platform.processor() or platform.machine(),
     }
+
+
+def source():
+    """Which code was measured: the working tree, or the commit exported by run_all.sh."""
+    ref = os.environ.get("BENCH_REF")
+    return {"path": str(SRC), "ref": ref} if ref else {"path": str(SRC), "ref": "working tree"}
 
 
 def _width(text):
@@ -177,7 +188,7 @@ def print_table(title, headers, rows):
 def write_json(name, payload):
     RESULTS_DIR.mkdir(parents=True, exist_ok=True)
     path = RESULTS_DIR / f"{name}.json"
-    payload = {"benchmark": name, "at": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "machine": machine(), **payload}
+    payload = {"benchmark": name, "at": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "machine": machine(), "source": source(), **payload}
     path.write_text(json.dumps(payload, ensure_ascii=False, indent=2))
     print(f"\nresults written to {path.relative_to(ROOT)}")
     return path

@@ -5,8 +5,21 @@
 #   BENCH_DB=sqlite   run on one backend only (sqlite|postgres|all, default all)
 #   BENCH_N=200       timed requests per endpoint in bench_list
 #   BENCH_ROWS=10000  rows imported by bench_import
+#   BENCH_REF=HEAD    measure that commit (exported read-only with git archive to var/bench-src/)
+#                     instead of the working tree, e.g. while others are editing it
 set -euo pipefail
 cd "$(dirname "$0")/.."
+if [ -n "${BENCH_REF:-}" ]; then
+  sha=$(git rev-parse --short "$BENCH_REF")
+  export BENCH_SRC=$PWD/var/bench-src/$sha
+  if [ ! -f "$BENCH_SRC/manage.py" ]; then
+    rm -rf "$BENCH_SRC" && mkdir -p "$BENCH_SRC"
+    git archive "$sha" manage.py wastewatch | tar -x -C "$BENCH_SRC"
+    ln -s "$PWD/node_modules" "$BENCH_SRC/node_modules"
+  fi
+  export BENCH_REF="$BENCH_REF ($sha)"
+  echo "measuring commit $sha from $BENCH_SRC"
+fi
 db=${BENCH_DB:-all}
 pgdir=${BENCH_PG_DIR:-/tmp/bench-pg}
 pgport=${BENCH_PG_PORT:-54400}
@@ -22,4 +35,6 @@ start=$SECONDS
 .venv/bin/python bench/prepare.py --db "$db" "${force[@]}"
 .venv/bin/python bench/bench_import.py --db "$db" --rows "${BENCH_ROWS:-10000}"
 .venv/bin/python bench/bench_list.py --db "$db" -n "${BENCH_N:-200}"
+# Diagnostic: the same requests through a WSGI server that keeps one DB connection (see README).
+.venv/bin/python bench/bench_list.py --db "$db" -n "${BENCH_N:-200}" --server wsgiref
 echo "all benchmarks done in $((SECONDS - start)) s; results in bench/results/"

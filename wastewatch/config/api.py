@@ -8,6 +8,7 @@ from wastewatch.core.api import build_router
 from wastewatch.core.errors import ServiceError
 from wastewatch.core.pydantic_zh import translate_errors
 from wastewatch.core.resources import all_resources
+from wastewatch.interfaces.api import router as push_router
 
 api = NinjaAPI(
     title="wastewatch 平台接口",
@@ -47,5 +48,6 @@ def http_error(request, exc):
 
 
 api.add_router("/accounts", accounts_router)
+api.add_router("/push", push_router)
 for resource in all_resources():
     api.add_router(f"/{resource.app_label}/{resource.slug}", build_router(resource))

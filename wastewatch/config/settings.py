@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "wastewatch.core",
     "wastewatch.accounts",
     "wastewatch.registry",
+    "wastewatch.interfaces",
     "wastewatch.simulator",
 ]
 
@@ -148,6 +149,8 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 
 MEDIA_ROOT = VAR_DIR / "media"
+# A push batch of 1,000 records with long addresses stays well under this.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 HUEY = {
     "huey_class": "huey.RedisHuey" if os.environ.get("REDIS_URL") else "huey.SqliteHuey",

@@ -14,6 +14,8 @@ urlpatterns = [
     path("map/counties.json", pages.counties_map, name="counties_map"),
     path("audit/", pages.audit_log, name="audit_log"),
     path("accounts/", include("wastewatch.accounts.urls")),
+    path("interfaces/", include("wastewatch.interfaces.urls")),
+    path("docs/interfaces/", include("wastewatch.interfaces.docs_urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
     path("", include((record_patterns, "records"))),

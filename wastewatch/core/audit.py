@@ -1,11 +1,14 @@
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 
 from .models import AuditRecord
 
 
 def _prepare(*, actor, source, action, obj, region_code="", before=None, after=None):
+    # The actor may be a user or a machine (a county system's ApiClient); only users are linked.
+    is_user = actor is not None and actor._meta.label == settings.AUTH_USER_MODEL
     return AuditRecord(
-        actor=actor if getattr(actor, "pk", None) else None,
+        actor=actor if is_user else None,
         actor_label=getattr(actor, "username", "") or "system",
         source=source,
         action=action,

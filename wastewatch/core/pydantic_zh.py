@@ -26,13 +26,25 @@ MESSAGES = {
 }
 
 
+# Error types raised by the interface catalogue's own rules, whose messages are already Chinese.
+CHINESE_TYPES = {"invalid_format", "invalid_code", "invalid_number", "invalid_text", "inconsistent_weight", "inconsistent",
+                 "one_of", "required_when"}
+
+
 def translate_errors(errors):
     details = []
     for err in errors:
         loc = [str(p) for p in err.get("loc", ()) if p not in ("body", "payload", "query", "path", "form")]
         index = next((int(p) for p in loc if p.isdigit()), None)
         field = ".".join(p for p in loc if not p.isdigit())
-        row = {"field": field, "reason": MESSAGES.get(err.get("type"), f"格式有误（{err.get('msg', '')}）")}
+        ctx = err.get("ctx") or {}
+        if err.get("type") in CHINESE_TYPES:
+            # The catalogue's own rules already speak Chinese; rules across fields name their field in ctx.
+            field = field or ctx.get("field", "")
+            reason = err.get("msg", "")
+        else:
+            reason = MESSAGES.get(err.get("type"), f"格式有误（{err.get('msg', '')}）")
+        row = {"field": field, "reason": reason}
         if index is not None:
             row["index"] = index
         details.append(row)

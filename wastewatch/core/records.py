@@ -105,6 +105,8 @@ def normalise_input(resource: Resource, raw: dict, *, instance=None):
             value = int(value)
         if value is None:
             value = ""
+        if value == "" and name in resource.defaulted_fields:
+            continue  # omitted: the model's default on create, the stored value on update
         data[name] = value
     return data
 

@@ -100,7 +100,18 @@ class Resource:
         meta = type("Meta", (), {"model": self.model, "fields": self.fields})
         from .forms import RegistryModelForm
 
-        return type(f"{self.model.__name__}Form", (self.form_base or RegistryModelForm,), {"Meta": meta, **overrides})
+        form = type(f"{self.model.__name__}Form", (self.form_base or RegistryModelForm,), {"Meta": meta, **overrides})
+        for name in self.defaulted_fields:
+            # Left out, the model's default applies (an interface or spreadsheet need not say households=0).
+            form.base_fields[name].required = False
+        return form
+
+    @cached_property
+    def defaulted_fields(self) -> set[str]:
+        return {
+            name for name in self.fields
+            if (f := self.model_field(name)).has_default() and not f.many_to_many and f.get_internal_type() != "BooleanField"
+        }
 
     def base_queryset(self):
         qs = self.model.objects.all()

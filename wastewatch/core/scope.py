@@ -20,6 +20,9 @@ class Scope:
     organisation_id: int | None = None
     nothing: bool = False
 
+    def covers_region(self, code: str | None) -> bool:
+        return not self.nothing and (code or "").startswith(self.region_prefix)
+
 
 EVERYTHING = Scope()
 NOTHING = Scope(nothing=True)

@@ -266,7 +266,10 @@ def import_view(request, resource: Resource):
 def import_errors_view(request, resource: Resource, token):
     _require(request, resource, "import")
     _unstash(request, token)
-    errors = json.loads((IMPORT_DIR / f"{token}.errors.json").read_text())
+    path = IMPORT_DIR / f"{token}.errors.json"
+    if not path.exists():
+        raise Http404("该导入文件没有错误报告")
+    errors = json.loads(path.read_text())
     buf = io.StringIO()
     writer = csv.writer(buf)
     writer.writerow(["行", "列", "原因"])

@@ -1,0 +1,173 @@
+"""Receiving a batch of one interface: archive it raw, then apply every record on its own.
+
+A batch is archived (committed) before anything else happens, then applied in
+one transaction with a savepoint per record, and only then answered: a client
+that got an answer has its records stored; one that did not retries, and the
+retry of a body already applied changes nothing.
+"""
+import json
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from pydantic import ValidationError
+
+from wastewatch.core.crypto import sm3_hex
+from wastewatch.core.errors import ServiceError
+from wastewatch.core.geo import to_wgs84
+from wastewatch.core.pydantic_zh import translate_errors
+
+from . import landing
+from .models import FlowDay, InterfaceRecord, PushBatch
+
+MAX_RECORDS = 1000
+COORD_SYSTEMS = {"WGS84": "wgs84", "GCJ02": "gcj02", "BD09": "bd09"}
+
+
+def _records_of(body: bytes):
+    try:
+        payload = json.loads(body.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ServiceError(f"请求体不是合法的 UTF-8 JSON：{exc}", code="invalid_body") from exc
+    records = payload.get("records") if isinstance(payload, dict) else None
+    if not isinstance(records, list) or not records:
+        raise ServiceError("请求体应为 {\"records\": [...]}，且至少有一条记录", code="invalid_body",
+                           details=[{"field": "records", "reason": "缺少或为空"}])
+    if len(records) > MAX_RECORDS:
+        raise ServiceError(f"一批最多 {MAX_RECORDS} 条记录，本批 {len(records)} 条", code="too_many_records",
+                           details=[{"field": "records", "reason": f"超过 {MAX_RECORDS} 条"}], status=413)
+    return records
+
+
+def business_key(spec, data) -> str:
+    return "|".join(str(data.get(k, "")) for k in spec.business_key)
+
+
+def _normalise(data: dict) -> dict:
+    """Coordinates to WGS-84 (rule 9); the declared system is dropped once converted."""
+    system = data.pop("coordSystem", None) or "WGS84"
+    if data.get("lon") not in (None, "") and data.get("lat") not in (None, ""):
+        lon, lat = to_wgs84(float(data["lon"]), float(data["lat"]), COORD_SYSTEMS.get(str(system), "wgs84"))
+        data["lon"], data["lat"] = round(lon, 6), round(lat, 6)
+    return data
+
+
+def _reject(index, uid, errors):
+    return {"index": index, "uid": uid, "status": "rejected", "errors": errors}
+
+
+def _apply_record(*, client, spec, batch, index, raw):
+    uid = str(raw.get("uid", "")) if isinstance(raw, dict) else ""
+    if not isinstance(raw, dict):
+        return _reject(index, uid, [{"field": "", "reason": "每条记录应为 JSON 对象"}])
+    try:
+        record = spec.record.model_validate(raw)
+    except ValidationError as exc:
+        return _reject(index, uid, translate_errors(exc.errors()))
+    data = _normalise(record.model_dump(mode="json", exclude={"uid", "operation"}, exclude_none=True))
+    operation = record.operation
+    org = data.get("orgCode", "")
+    if not client.scope.covers_region(org):
+        return _reject(index, uid, [{"field": "orgCode", "reason": f"只能推送本县（{client.region_id[:6]}）的记录，orgCode {org} 不属于本县"}])
+    missing = [
+        {"field": ref.field, "reason": f"引用的{ref.spec_code}记录“{data[ref.field]}”尚未推送或已删除"}
+        for ref in spec.references
+        if data.get(ref.field) and ref.applies(data) and not InterfaceRecord.objects.filter(interface=ref.spec_code, key=str(data[ref.field]), is_deleted=False).exists()
+    ]
+    if missing:
+        return {**_reject(index, uid, missing), "reference_failure": True}
+    key = business_key(spec, data)
+    stored = InterfaceRecord.objects.filter(interface=spec.code, key=key).first()
+    if operation == "D":
+        if stored is None or stored.is_deleted:
+            return _reject(index, uid, [{"field": "operation", "reason": "要删除的记录不存在"}])
+        status = "deleted"
+    elif stored is None or stored.is_deleted:
+        status = "accepted"
+    elif stored.data == data:
+        return {"index": index, "uid": uid, "status": "unchanged", "errors": []}
+    else:
+        status = "updated"
+    try:
+        with transaction.atomic():
+            landing.land(client=client, spec=spec, data=data, deleted=operation == "D")
+            if stored is None:
+                InterfaceRecord.objects.create(interface=spec.code, key=key, region_code=org, uid=uid, data=data, batch=batch)
+            else:
+                stored.uid, stored.batch = uid, batch
+                stored.is_deleted = operation == "D"
+                if operation != "D":
+                    stored.data = data
+                stored.save()
+    except ServiceError as exc:
+        return _reject(index, uid, [{"field": d.get("field", ""), "reason": d["reason"]} for d in exc.details] or [{"field": "", "reason": exc.message}])
+    return {"index": index, "uid": uid, "status": status, "errors": [], "complete": _complete(spec, data)}
+
+
+def _complete(spec, data) -> bool:
+    """Every field the interface defines is filled (the completeness score counts these)."""
+    fields = [f for f in spec.record.model_fields if f not in ("uid", "operation", "coordSystem")]
+    return all(data.get(f) not in (None, "") for f in fields)
+
+
+def _count(batch, results, when):
+    """Add the batch to its county's FlowDay counters, in the batch's transaction."""
+    day = timezone.localtime(when).date()
+    row, _ = FlowDay.objects.get_or_create(region_code=batch.region_code, interface=batch.interface, day=day)
+    FlowDay.objects.filter(pk=row.pk).update(
+        batches=F("batches") + 1, records=F("records") + len(results),
+        **{s: F(s) + sum(1 for r in results if r["status"] == s) for s in ("accepted", "updated", "deleted", "unchanged", "rejected")},
+        reference_failures=F("reference_failures") + sum(1 for r in results if r.pop("reference_failure", False)),
+        complete=F("complete") + sum(1 for r in results if r.pop("complete", False)),
+        last_record_at=when,
+    )
+
+
+def push_apply(*, batch: PushBatch, spec, client) -> PushBatch:
+    records = _records_of(batch.body.encode("utf-8"))
+    with transaction.atomic():
+        results = [_apply_record(client=client, spec=spec, batch=batch, index=i, raw=raw) for i, raw in enumerate(records)]
+        counts = {s: sum(1 for r in results if r["status"] == s) for s in ("accepted", "updated", "deleted", "unchanged", "rejected")}
+        for field, value in counts.items():
+            setattr(batch, field, value)
+        batch.record_count = len(records)
+        if batch.replay_of_id is None:  # a replay by the city is not the county's data flow
+            _count(batch, results, timezone.now())
+        else:
+            for r in results:
+                r.pop("reference_failure", None), r.pop("complete", None)
+        batch.results = results
+        batch.status = PushBatch.Status.APPLIED
+        batch.save()
+        client.__class__.objects.filter(pk=client.pk).update(last_push_at=timezone.now())
+    return batch
+
+
+def push_receive(*, client, spec, body: bytes) -> PushBatch:
+    """Archive the raw batch, then apply it; a body already applied for this client and interface is answered from the archive."""
+    _records_of(body)
+    digest = sm3_hex(body)
+    batch = PushBatch.objects.filter(client=client, interface=spec.code, digest=digest, replay_of=None).order_by("id").first()
+    if batch is not None and batch.status == PushBatch.Status.APPLIED:
+        return batch
+    if batch is None:
+        batch = PushBatch.objects.create(
+            client=client, interface=spec.code, region_code=client.region_id, body=body.decode("utf-8"), digest=digest
+        )
+    return push_apply(batch=batch, spec=spec, client=client)
+
+
+def push_replay(*, actor, batch: PushBatch, spec) -> PushBatch:
+    """Apply an archived batch again, as a new batch linked to the original."""
+    copy = PushBatch.objects.create(
+        client=batch.client, interface=batch.interface, region_code=batch.region_code, body=batch.body,
+        digest=batch.digest, replay_of=batch,
+    )
+    return push_apply(batch=copy, spec=spec, client=batch.client)
+
+
+def batch_answer(batch: PushBatch) -> dict:
+    return {
+        "batchId": str(batch.pk), "accepted": batch.accepted, "updated": batch.updated, "deleted": batch.deleted,
+        "unchanged": batch.unchanged, "rejected": batch.rejected, "results": batch.results,
+    }

@@ -1,0 +1,129 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from wastewatch.core.errors import ServiceError
+from wastewatch.registry.models import Region
+
+from wastewatch.core.api import file_response
+
+from . import catalogue, clients, health, push, reports, selectors
+
+
+def _require(request, action):
+    if not request.user.can(action):
+        raise PermissionDenied("您没有该数据接口功能的权限")
+
+
+@login_required
+def client_list(request):
+    _require(request, "interfaces.view")
+    created = None
+    if request.method == "POST":
+        _require(request, "interfaces.manage")
+        region = Region.objects.filter(code=request.POST.get("region"), level="county").first()
+        try:
+            if region is None or not request.user.scope.covers_region(region.code):
+                raise ServiceError("请选择您权限范围内的县（市、区）")
+            client, secret = clients.api_client_create(actor=request.user, name=request.POST.get("name", ""), region=region)
+            created = (client, secret)
+        except ServiceError as exc:
+            messages.error(request, exc.message)
+    counties = Region.objects.filter(level="county", code__startswith=request.user.scope.region_prefix[:6])
+    return render(request, "interfaces/clients.html", {
+        "clients": selectors.clients_visible(user=request.user), "counties": counties, "created": created,
+    })
+
+
+@login_required
+@require_POST
+def client_revoke(request, pk):
+    _require(request, "interfaces.manage")
+    client = selectors.clients_visible(user=request.user).filter(pk=pk).first()
+    if client is None:
+        from django.http import Http404
+
+        raise Http404("接入系统不存在")
+    clients.api_client_revoke(actor=request.user, client=client)
+    messages.success(request, f"已吊销 {client}")
+    return redirect("interfaces:clients")
+
+
+@login_required
+def batch_list(request):
+    _require(request, "interfaces.view")
+    page = Paginator(selectors.batches_visible(user=request.user, params=request.GET), 50).get_page(request.GET.get("page"))
+    return render(request, "interfaces/batches.html", {
+        "page": page, "params": request.GET, "specs": catalogue.all_specs(),
+        "query": "&".join(f"{k}={v}" for k, v in request.GET.items() if k != "page"),
+    })
+
+
+@login_required
+def batch_detail(request, pk):
+    _require(request, "interfaces.view")
+    batch = selectors.batch_get(user=request.user, pk=pk)
+    return render(request, "interfaces/batch.html", {"batch": batch, "spec": catalogue.CATALOGUE.get(batch.interface)})
+
+
+@login_required
+@require_POST
+def batch_replay(request, pk):
+    _require(request, "interfaces.manage")
+    batch = selectors.batch_get(user=request.user, pk=pk)
+    replay = push.push_replay(actor=request.user, batch=batch, spec=catalogue.get(batch.interface))
+    messages.success(request, f"已重放：新增 {replay.accepted}，更新 {replay.updated}，无变化 {replay.unchanged}，拒收 {replay.rejected}")
+    return redirect("interfaces:batch", pk=replay.pk)
+
+
+def _counties(user):
+    prefix = user.scope.region_prefix
+    if user.scope.nothing or user.scope.organisation_id is not None:
+        return {}
+    return {r.code[:6]: r.name for r in Region.objects.filter(level="county").order_by("code") if r.code.startswith(prefix[:6])}
+
+
+@login_required
+def health_matrix(request):
+    """County × interface, coloured by status; a click opens the county's batches for that interface."""
+    _require(request, "interfaces.view")
+    counties = _counties(request.user)
+    flows = health.flows(counties=list(counties))
+    rows = [(code, name, health.county_scores(flows, code), [flows[(code, s.code)] for s in catalogue.all_specs()])
+            for code, name in counties.items()]
+    return render(request, "interfaces/health.html", {"rows": rows, "specs": catalogue.all_specs(), "colours": health.STATUS_COLOURS})
+
+
+@login_required
+def health_county(request, county):
+    _require(request, "interfaces.view")
+    counties = _counties(request.user)
+    if county not in counties:
+        from django.http import Http404
+
+        raise Http404("该县不在您的数据权限范围内")
+    flows = health.flows(counties=[county])
+    return render(request, "interfaces/health_county.html", {
+        "county": county, "name": counties[county], "scores": health.county_scores(flows, county),
+        "flows": [flows[(county, s.code)] for s in catalogue.all_specs()],
+        "milestones": health.milestones(county=county, all_flows=flows),
+    })
+
+
+@login_required
+def health_report(request):
+    _require(request, "interfaces.view")
+    today = health.today()
+    try:
+        year, month = (int(x) for x in request.GET.get("month", f"{today.year}-{today.month}").split("-"))
+        if not 1 <= month <= 12:
+            raise ValueError
+    except ValueError:
+        from django.http import HttpResponseBadRequest
+
+        return HttpResponseBadRequest("月份格式应为 yyyy-MM，例如 2026-11")
+    content = reports.monthly_report(counties=_counties(request.user), year=year, month=month)
+    return file_response(content, f"数据接口对接情况通报{year}年{month}月.xlsx", "xlsx")
