@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 from wastewatch.core.fields import EncryptedCharField
 from wastewatch.core.models import TimestampedModel
@@ -63,7 +64,7 @@ class PushBatch(models.Model):
     client = models.ForeignKey(ApiClient, verbose_name="接入系统", on_delete=models.PROTECT, related_name="batches")
     interface = models.CharField("接口", max_length=40, db_index=True)
     region_code = models.CharField("县级区划", max_length=12, db_index=True)
-    received_at = models.DateTimeField("接收时间", auto_now_add=True, db_index=True)
+    received_at = models.DateTimeField("接收时间", default=timezone.now, db_index=True)
     body = models.TextField("原始报文")
     digest = models.CharField("报文摘要（SM3）", max_length=64)
     status = models.CharField("状态", max_length=16, choices=Status.choices, default=Status.RECEIVED)

@@ -132,7 +132,7 @@ def push_apply(*, batch: PushBatch, spec, client) -> PushBatch:
             setattr(batch, field, value)
         batch.record_count = len(records)
         if batch.replay_of_id is None:  # a replay by the city is not the county's data flow
-            _count(batch, results, timezone.now())
+            _count(batch, results, batch.received_at)
         else:
             for r in results:
                 r.pop("reference_failure", None), r.pop("complete", None)
@@ -143,8 +143,10 @@ def push_apply(*, batch: PushBatch, spec, client) -> PushBatch:
     return batch
 
 
-def push_receive(*, client, spec, body: bytes) -> PushBatch:
-    """Archive the raw batch, then apply it; a body already applied for this client and interface is answered from the archive."""
+def push_receive(*, client, spec, body: bytes, received_at=None) -> PushBatch:
+    """Archive the raw batch, then apply it; a body already applied for this client and interface is answered from the archive.
+
+    received_at is now, except for the simulator's replay of past days (simulate --history)."""
     _records_of(body)
     digest = sm3_hex(body)
     batch = PushBatch.objects.filter(client=client, interface=spec.code, digest=digest, replay_of=None).order_by("id").first()
@@ -152,7 +154,8 @@ def push_receive(*, client, spec, body: bytes) -> PushBatch:
         return batch
     if batch is None:
         batch = PushBatch.objects.create(
-            client=client, interface=spec.code, region_code=client.region_id, body=body.decode("utf-8"), digest=digest
+            client=client, interface=spec.code, region_code=client.region_id, body=body.decode("utf-8"), digest=digest,
+            received_at=received_at or timezone.now(),
         )
     return push_apply(batch=batch, spec=spec, client=client)
 
