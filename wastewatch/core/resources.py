@@ -89,14 +89,14 @@ class Resource:
         overrides = {}
         for name, key in self.relation_keys.items():
             f = self.model_field(name)
-            if f.many_to_many:
-                overrides[name] = forms.ModelMultipleChoiceField(
-                    queryset=f.related_model.objects.all(), to_field_name=key, required=not f.blank, label=f.verbose_name
-                )
-            else:
-                overrides[name] = forms.ModelChoiceField(
-                    queryset=f.related_model.objects.all(), to_field_name=key, required=not f.blank, label=f.verbose_name
-                )
+            # Django's "选择一个有效的选项" says nothing to someone typing a code into a sheet or an interface.
+            key_label = f.related_model._meta.get_field(key).verbose_name
+            missing = f"“%(value)s”不存在：请填写平台已登记的{f.related_model._meta.verbose_name}（{key_label}）"
+            field_class = forms.ModelMultipleChoiceField if f.many_to_many else forms.ModelChoiceField
+            overrides[name] = field_class(
+                queryset=f.related_model.objects.all(), to_field_name=key, required=not f.blank, label=f.verbose_name,
+                error_messages={"invalid_choice": missing, "invalid_pk_value": missing},
+            )
         meta = type("Meta", (), {"model": self.model, "fields": self.fields})
         from .forms import RegistryModelForm
 

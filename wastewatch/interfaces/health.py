@@ -16,7 +16,7 @@ County score = the mean of its 35 interface scores (an interface never received 
 the provincial score takes the 22 provincial interfaces only.
 """
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.db.models import Max
@@ -81,8 +81,9 @@ def flows(*, counties: list[str], until: date | None = None, days: int = WINDOW_
     """Health of every given county (6-digit codes) × every interface over the `days` up to `until`."""
     until = until or today()
     start = until - timedelta(days=days - 1)
-    now = timezone.now()
-    county_rows = FlowDay.objects.filter(region_code__in=[c + "000000" for c in counties])
+    # Judged as at the end of `until`, so that last month's report does not change with today's pushes.
+    now = min(timezone.now(), datetime.combine(until + timedelta(days=1), time.min, tzinfo=SHANGHAI))
+    county_rows = FlowDay.objects.filter(region_code__in=[c + "000000" for c in counties], day__lte=until)
     rows = county_rows.filter(day__range=(start, until))
     per_key = {}
     for row in rows.values("region_code", "interface", "day", "records", "rejected", "complete", "reference_failures", "last_record_at"):

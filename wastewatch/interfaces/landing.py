@@ -15,10 +15,19 @@ def land(*, client, spec, data, deleted):
         return None
     resource = get_resource(mapper.resource)
     values = mapper.to_registry(data)
-    key = values[resource.natural_key]
-    instance = resource.model.objects.filter(**{resource.natural_key: key}).first()
+    key_field = mapper.source_field(resource.natural_key)
+    instance = resource.model.objects.filter(**{resource.natural_key: values[resource.natural_key]}).first()
     if instance is not None and not client.scope.covers_region(resource.region_code_of(instance)):
-        raise ServiceError("记录属于其他县", details=[{"field": mapper.key_field, "reason": "该编码已被其他县的记录使用"}])
+        raise ServiceError("记录属于其他县", details=[{"field": key_field, "reason": "该编码已被其他县的记录使用"}])
+    try:
+        return _write(client, resource, instance, values, deleted)
+    except ServiceError as exc:
+        # The registry names its own fields; the vendor knows the interface's.
+        exc.details = [{**d, "field": mapper.source_field(d.get("field", "")) if d.get("field") else ""} for d in exc.details]
+        raise
+
+
+def _write(client, resource, instance, values, deleted):
     if deleted:
         return instance and services.record_set_active(actor=client, resource=resource, instance=instance, active=False, source="interface")
     if instance is None:

@@ -72,6 +72,7 @@ class FuelType(models.TextChoices):
     ELECTRIC = "electric", "纯电动"
     HYBRID = "hybrid", "混合动力"
     GAS = "gas", "天然气"
+    HYDROGEN = "hydrogen", "氢燃料"
 
 
 class DeviceKind(models.TextChoices):

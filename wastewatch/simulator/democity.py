@@ -7,11 +7,11 @@ import random
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.core.management import call_command
 from django.db import transaction
 from shapely.prepared import prep
 
 from wastewatch.accounts.models import Role, User
-from wastewatch.accounts.reference import load_roles
 from wastewatch.core.audit import audit_write
 from wastewatch.core.geo import county_geometry, random_point_in
 from wastewatch.core.models import AuditRecord
@@ -20,7 +20,7 @@ from wastewatch.core.records import audit_snapshot
 from wastewatch.registry.models import (
     Building, Device, Dwelling, Estate, Organisation, Region, Site, Staff, Vehicle, WasteCategory,
 )
-from wastewatch.registry.reference import COUNTIES, load_reference
+from wastewatch.registry.reference import COUNTIES
 
 from . import names
 
@@ -125,8 +125,7 @@ class DemoCity:
     # -- the city --------------------------------------------------------
     @transaction.atomic
     def load(self):
-        load_reference()
-        load_roles()
+        call_command("load_reference", verbosity=0)
         counties = {c[0]: c for c in COUNTIES}
         for code6 in counties:
             geom = county_geometry("331002" if code6 == "331099" else code6)

@@ -1,0 +1,103 @@
+"""Data-flow health: statuses from real pushes over past days, the matrix and county pages
+scoped to the viewer's county, milestones, and the monthly supervision report."""
+import copy
+import io
+import json
+from datetime import datetime, time, timedelta
+
+import openpyxl
+import pytest
+
+from wastewatch.interfaces import catalogue, clients, health, push
+from wastewatch.interfaces.models import Milestone, PushBatch
+from wastewatch.registry.models import Region
+
+pytestmark = pytest.mark.django_db
+JIAOJIANG, SANMEN, TIANTAI = "331002", "331022", "331023"
+
+
+def community_of(county):
+    return Region.objects.filter(code__startswith=county, level="community").order_by("code").first().code
+
+
+def estates(county, serial, *, bad=0, good=1):
+    org = community_of(county)
+    example = catalogue.get("estate").example
+    records = [{**copy.deepcopy(example), "uid": f"h{serial}-{i}", "orgCode": org, "unitCode": f"{org}{serial + i:06d}"}
+               for i in range(good)]
+    records += [{**copy.deepcopy(example), "uid": f"bad{serial}-{i}", "orgCode": org, "unitCode": "坏编码"} for i in range(bad)]
+    return records
+
+
+@pytest.fixture
+def push_on(city_admin):
+    """Push estates as a county system would have on a past day (the simulator's --history path)."""
+    systems = {}
+
+    def push_on(county, days_ago, records):
+        if county not in systems:
+            systems[county] = clients.api_client_create(actor=city_admin, name="健康度测试", region=Region.objects.get(code=county + "000000"))[0]
+        when = datetime.combine(health.today() - timedelta(days=days_ago), time(10), tzinfo=health.SHANGHAI)
+        body = json.dumps({"records": records}, ensure_ascii=False).encode()
+        return push.push_receive(client=systems[county], spec=catalogue.get("estate"), body=body, received_at=when)
+
+    return push_on
+
+
+@pytest.fixture
+def week_of_flows(push_on):
+    for day in range(7):
+        push_on(JIAOJIANG, day, estates(JIAOJIANG, 800000 + day * 10))
+        push_on(TIANTAI, day, estates(TIANTAI, 800000 + day * 10, bad=1))
+        if day >= 3:
+            push_on(SANMEN, day, estates(SANMEN, 800000 + day * 10))
+
+
+def test_statuses_follow_the_documented_rules(week_of_flows):
+    flows = health.flows(counties=[JIAOJIANG, SANMEN, TIANTAI])
+    assert flows[(JIAOJIANG, "estate")].status == health.LIVE
+    assert flows[(SANMEN, "estate")].status == health.INTERRUPTED
+    assert flows[(TIANTAI, "estate")].status == health.ONBOARDING  # half of its records rejected
+    assert flows[(TIANTAI, "estate")].rejection_rate == pytest.approx(0.5)
+    assert flows[(JIAOJIANG, "building")].status == health.NOT_ONBOARDED
+    # A full week of complete, valid, timely records scores 100 on the interface.
+    assert flows[(JIAOJIANG, "estate")].score == pytest.approx(100.0)
+    assert flows[(TIANTAI, "estate")].score == pytest.approx(85.0)
+
+
+def test_a_past_period_is_judged_as_it_stood_then(week_of_flows):
+    # Four days ago 三门 had pushed on two consecutive days and was not yet interrupted.
+    past = health.flows(counties=[SANMEN], until=health.today() - timedelta(days=4), days=7)
+    assert past[(SANMEN, "estate")].status == health.ONBOARDING
+
+
+def test_the_matrix_shows_every_county_to_the_city_and_one_to_a_county(week_of_flows, page_client, city_admin, county_admin):
+    city_page = page_client(city_admin).get("/interfaces/health/").content.decode()
+    assert "三门县" in city_page and "椒江区" in city_page and f'data-status="{health.INTERRUPTED}"' in city_page
+    county = page_client(county_admin)
+    page = county.get("/interfaces/health/").content.decode()
+    assert "椒江区" in page and "三门县" not in page
+    assert county.get(f"/interfaces/health/{SANMEN}/").status_code == 404
+    sanmen_batch = PushBatch.objects.filter(region_code__startswith=SANMEN).first()
+    assert f"/interfaces/batches/{sanmen_batch.pk}/" not in county.get(f"/interfaces/batches/?county={SANMEN}").content.decode()
+    assert county.get(f"/interfaces/batches/{sanmen_batch.pk}/").status_code == 404
+    assert f"/interfaces/batches/{sanmen_batch.pk}/" in page_client(city_admin).get(f"/interfaces/batches/?county={SANMEN}").content.decode()
+
+
+def test_county_page_lists_milestones_and_flags_overdue_ones(week_of_flows, page_client, county_admin):
+    assert Milestone.objects.filter(region_id=JIAOJIANG + "000000").count() == 6
+    page = page_client(county_admin).get(f"/interfaces/health/{JIAOJIANG}/").content.decode()
+    assert "完成 22 个省级接口对接" in page and "逾期" in page
+
+
+def test_the_monthly_report_ranks_counties_and_lists_overdue_milestones(week_of_flows, page_client, city_admin):
+    today = health.today()
+    response = page_client(city_admin).get(f"/interfaces/health/report.xlsx?month={today.year}-{today.month}")
+    assert response.status_code == 200
+    book = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content) if response.streaming else response.content))
+    ranking = [row for row in book["县（市、区）得分"].iter_rows(min_row=3, values_only=True)]
+    assert len(ranking) == 10 and [r[0] for r in ranking] == list(range(1, 11))
+    assert [r[2] for r in ranking] == sorted((r[2] for r in ranking), reverse=True)
+    assert book["接口状态"].max_row == 11
+    assert book["逾期节点"].max_row > 1
+    assert page_client(city_admin).get("/interfaces/health/report.xlsx?month=2026-13").status_code == 400

@@ -1,0 +1,95 @@
+"""Every registry interface lands in its registry type, through the registry's services,
+and a registry refusal is answered in the interface's own field names."""
+import copy
+
+import pytest
+
+from wastewatch.core.models import AuditRecord
+from wastewatch.core.resources import get as get_resource
+from wastewatch.interfaces import catalogue, clients
+from wastewatch.interfaces.mappers import MAPPERS
+from wastewatch.interfaces.tests.test_push import push
+from wastewatch.registry import choices
+from wastewatch.registry.models import Organisation, Region
+
+pytestmark = pytest.mark.django_db
+
+
+def dependency_order(codes):
+    """Referenced interfaces first, as a county system must push them."""
+    ordered, pending = [], list(codes)
+    while pending:
+        for code in pending:
+            needs = {r.spec_code for r in catalogue.get(code).references} & set(codes)
+            if needs <= set(ordered):
+                ordered.append(code)
+                pending.remove(code)
+                break
+    return ordered
+
+
+def county_system_for(county_code, actor):
+    client, secret = clients.api_client_create(actor=actor, name=f"{county_code} 系统", region=Region.objects.get(code=county_code))
+    return client, secret
+
+
+def _communities_in_demo_city():
+    """The catalogue's examples name communities of the full demo city; map each onto one the small one has."""
+    mapping, used = {}, set()
+    for spec in catalogue.all_specs():
+        org = spec.example["orgCode"]
+        if org in mapping or org.endswith("000000"):
+            continue
+        existing = Region.objects.filter(code=org).exists()
+        mapping[org] = org if existing else next(
+            c for c in Region.objects.filter(code__startswith=org[:6], level="community").order_by("code").values_list("code", flat=True)
+            if c not in used and c not in mapping
+        )
+        used.add(mapping[org])
+    return mapping
+
+
+def example(code, communities):
+    record = copy.deepcopy(catalogue.get(code).example)
+    for key, value in record.items():
+        if isinstance(value, str) and value[:12] in communities:
+            record[key] = communities[value[:12]] + value[12:]
+    if code == "vehicle":  # the operating company must be registered: use one of the demo city's haulers
+        record["operationUnit"] = Organisation.objects.filter(kind=choices.OrganisationKind.HAULER, region__code__startswith="331002").first().name
+    return record
+
+
+def test_each_registry_interface_lands_in_its_registry_type(city_admin):
+    systems, communities = {}, _communities_in_demo_city()
+    for code in dependency_order(list(MAPPERS)):
+        record = example(code, communities)
+        county = record["orgCode"][:6] + "000000"
+        system = systems.setdefault(county, county_system_for(county, city_admin))
+        body = push(system, code, [record]).json()
+        assert body["rejected"] == 0, (code, body["results"])
+        resource = get_resource(MAPPERS[code].resource)
+        key = record[catalogue.get(code).business_key[0]]
+        stored = resource.model.objects.get(**{resource.natural_key: key})
+        assert AuditRecord.objects.filter(object_pk=str(stored.pk), source="interface", actor_label=f"client:{system[0].app_key}").exists()
+
+
+def test_code_tables_map_onto_registry_choices(city_admin):
+    system, communities = county_system_for("331002000000", city_admin), _communities_in_demo_city()
+    facility = {**example("facility", communities), "processType": "2", "state": "3"}
+    vehicle = {**example("vehicle", communities), "carType": "3", "fuelType": "6", "trashType": "0100"}
+    assert push(system, "facility", [facility]).json()["rejected"] == 0
+    assert push(system, "vehicle", [vehicle]).json()["rejected"] == 0
+    site = get_resource("sites").model.objects.get(code=facility["processCode"])
+    assert (site.kind, site.status) == (choices.SiteKind.LANDFILL, choices.SiteStatus.BUILDING)
+    car = get_resource("vehicles").model.objects.get(plate=vehicle["code"])
+    assert (car.vehicle_type, car.fuel_type, car.category_id) == (choices.VehicleType.PERISHABLE, choices.FuelType.HYDROGEN, "0100")
+
+
+def test_registry_refusals_name_the_interface_field(city_admin):
+    system, communities = county_system_for("331002000000", city_admin), _communities_in_demo_city()
+    vehicle = {**example("vehicle", communities), "operationUnit": "未登记的运输公司"}
+    estate = {**example("estate", communities), "unitCode": "331002001099000001", "orgCode": "331002001099"}
+    results = push(system, "vehicle", [vehicle]).json()["results"] + push(system, "estate", [estate]).json()["results"]
+    assert [r["status"] for r in results] == ["rejected", "rejected"]
+    assert results[0]["errors"][0]["field"] == "operationUnit" and "未登记的运输公司" in results[0]["errors"][0]["reason"]
+    assert results[1]["errors"][0]["field"] == "orgCode" and "331002001099" in results[1]["errors"][0]["reason"]
