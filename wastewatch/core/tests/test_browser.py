@@ -1,49 +1,24 @@
 """A person in a real browser (Debian's chromium, headless): log in, browse, import, export; a county admin sees only their county.
 Screenshots are saved under var/screenshots/."""
 import io
-import os
-import shutil
 from pathlib import Path
 
+import openpyxl
 import pytest
-from django.conf import settings
 
 from wastewatch.core import spreadsheets
 from wastewatch.core.resources import get
-from wastewatch.simulator.democity import DEMO_PASSWORD, DemoCity
+from wastewatch.core.testing import SHOTS, chromium_page, log_in
+from wastewatch.simulator.democity import DemoCity
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-SHOTS = Path(settings.BASE_DIR) / "var" / "screenshots"
 
 
 @pytest.fixture
 def browser_page(live_server):
-    if not os.path.exists(CHROMIUM):
-        pytest.fail("Debian's chromium is required: scripts/test.sh installs it")
-    # Playwright's sync API runs an event loop in this thread; Django's ORM calls here are still synchronous.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    from playwright.sync_api import sync_playwright
-
     DemoCity("small").load()
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync"],
-        )
-        page = browser.new_page(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+    with chromium_page() as page:
         yield page
-        browser.close()
-
-
-def log_in(page, base, username):
-    page.goto(base + "/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", DEMO_PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(base + "/")
 
 
 def test_city_admin_browses_imports_and_exports(browser_page, live_server, tmp_path):
@@ -83,8 +58,6 @@ def test_city_admin_browses_imports_and_exports(browser_page, live_server, tmp_p
     page.wait_for_selector("text=浏览器小区")
     with page.expect_download() as download:
         page.click("text=导出 Excel")
-    import openpyxl
-
     sheet = openpyxl.load_workbook(io.BytesIO(Path(download.value.path()).read_bytes())).active
     assert [r[1] for r in sheet.iter_rows(min_row=2, values_only=True)] == ["浏览器小区"]
 
