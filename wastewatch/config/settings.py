@@ -163,6 +163,12 @@ if os.environ.get("REDIS_URL"):
 else:
     HUEY["filename"] = str(VAR_DIR / "huey.sqlite3")
 
+# The provincial relay (wastewatch/interfaces/relay.py): an empty URL keeps it off and the outbox pending.
+WASTEWATCH_PROVINCE_URL = os.environ.get("WASTEWATCH_PROVINCE_URL", "")
+WASTEWATCH_PROVINCE_APP_KEY = os.environ.get("WASTEWATCH_PROVINCE_APP_KEY", "")
+WASTEWATCH_PROVINCE_SECRET = os.environ.get("WASTEWATCH_PROVINCE_SECRET", "")
+WASTEWATCH_RELAY_MAX_ATTEMPTS = int(os.environ.get("WASTEWATCH_RELAY_MAX_ATTEMPTS", 8))
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -17,7 +17,7 @@ def navigation(request):
         extra = [("变更记录", reverse("audit_log")), ("登录日志", reverse("accounts:login_log"))]
     if user.can("interfaces.view"):
         groups["数据接口"] = [(label, reverse(name), name) for label, name in (
-            ("健康度", "interfaces:health"), ("推送档案", "interfaces:batches"), ("接入系统", "interfaces:clients"),
+            ("健康度", "interfaces:health"), ("推送档案", "interfaces:batches"), ("省级转发", "interfaces:relay"), ("接入系统", "interfaces:clients"),
             ("接入指南", "interfaces_docs:index"))]
     order = ["基础档案", "数据接口", "系统管理"]
     groups = dict(sorted(groups.items(), key=lambda kv: order.index(kv[0]) if kv[0] in order else len(order)))

@@ -1,3 +1,5 @@
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -144,3 +146,47 @@ class Milestone(models.Model):
         verbose_name_plural = "对接时间节点"
         ordering = ["region_id", "deadline"]
         constraints = [models.UniqueConstraint(fields=["region", "task"], name="unique_milestone")]
+
+
+class RelayMessage(models.Model):
+    """One record change of a provincial interface, waiting in the outbox to be forwarded to the provincial platform.
+
+    Written in the same transaction as the InterfaceRecord it copies (rule 6), so a change the county was told
+    is stored is also queued for the province; sent strictly in order per (interface, key)."""
+
+    class Operation(models.TextChoices):
+        INSERT = "I", "新增"
+        UPDATE = "U", "修改"
+        DELETE = "D", "删除"
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "待发送"
+        SENT = "sent", "已发送"
+        DEAD = "dead", "发送失败"
+
+    message_id = models.UUIDField("消息标识", default=uuid.uuid4, unique=True, editable=False)
+    interface = models.CharField("接口", max_length=40)
+    key = models.CharField("业务主键", max_length=200)
+    region_code = models.CharField("县级区划", max_length=12)
+    operation = models.CharField("操作类型", max_length=1, choices=Operation.choices)
+    payload = models.JSONField("报文记录")
+    status = models.CharField("状态", max_length=16, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveIntegerField("已尝试次数", default=0)
+    next_attempt_at = models.DateTimeField("下次发送时间", default=timezone.now)
+    last_error = models.TextField("最近错误", blank=True)
+    sent_at = models.DateTimeField("发送成功时间", null=True, blank=True)
+    created_at = models.DateTimeField("入队时间", default=timezone.now)
+    batch = models.ForeignKey(PushBatch, verbose_name="来源批次", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        verbose_name = "省级转发消息"
+        verbose_name_plural = "省级转发消息"
+        ordering = ["-id"]
+        indexes = [
+            models.Index(fields=["status", "next_attempt_at"], name="relay_due"),
+            models.Index(fields=["interface", "key", "status"], name="relay_key_order"),
+            models.Index(fields=["region_code", "status"], name="relay_county_status"),
+        ]
+
+    def __str__(self):
+        return f"{self.interface} {self.key} {self.operation} #{self.pk}"

@@ -19,6 +19,7 @@ from wastewatch.core.pydantic_zh import translate_errors
 
 from . import landing
 from .models import FlowDay, InterfaceRecord, PushBatch
+from .relay import relay_enqueue
 
 MAX_RECORDS = 1000
 COORD_SYSTEMS = {"WGS84": "wgs84", "GCJ02": "gcj02", "BD09": "bd09"}
@@ -99,6 +100,7 @@ def _apply_record(*, client, spec, batch, index, raw):
                 if operation != "D":
                     stored.data = data
                 stored.save()
+            relay_enqueue(spec=spec, batch=batch, key=key, uid=uid, data=data, deleted=operation == "D")
     except ServiceError as exc:
         return _reject(index, uid, [{"field": d.get("field", ""), "reason": d["reason"]} for d in exc.details] or [{"field": "", "reason": exc.message}])
     return {"index": index, "uid": uid, "status": status, "errors": [], "complete": _complete(spec, data)}

@@ -1,6 +1,7 @@
+from django.db.models import Count, Exists, OuterRef
 from django.http import Http404
 
-from .models import ApiClient, PushBatch
+from .models import ApiClient, PushBatch, RelayMessage
 
 
 def clients_visible(*, user):
@@ -35,3 +36,57 @@ def batch_get(*, user, pk):
     if batch is None:
         raise Http404("推送批次不存在或不在您的数据权限范围内")
     return batch
+
+
+def _relay_in_scope(user):
+    scope = user.scope
+    if scope.nothing or scope.organisation_id is not None:
+        return RelayMessage.objects.none()
+    return RelayMessage.objects.filter(region_code__startswith=scope.region_prefix)
+
+
+def _relay_filtered(user, params):
+    qs = _relay_in_scope(user)
+    if params.get("interface"):
+        qs = qs.filter(interface=params["interface"])
+    if params.get("county"):
+        qs = qs.filter(region_code__startswith=params["county"])
+    return qs
+
+
+def relay_messages_visible(*, user, params=None):
+    """The provincial outbox a user may see (their county's messages only), newest first; `blocked`: waiting behind
+    an older pending or dead message of the same key."""
+    params = params or {}
+    qs = _relay_filtered(user, params)
+    if params.get("status"):
+        qs = qs.filter(status=params["status"])
+    blocker = RelayMessage.objects.filter(
+        interface=OuterRef("interface"), key=OuterRef("key"), id__lt=OuterRef("id"),
+        status__in=(RelayMessage.Status.PENDING, RelayMessage.Status.DEAD),
+    )
+    return qs.annotate(blocked=Exists(blocker)).order_by("-id")
+
+
+def relay_status_counts(*, user, params=None) -> dict:
+    """Messages per status under the page's interface and county filters (not its status filter), every status present."""
+    rows = dict(_relay_filtered(user, params or {}).values_list("status").annotate(n=Count("id")).order_by())
+    return {status: rows.get(status, 0) for status in RelayMessage.Status.values}
+
+
+def relay_message_get(*, user, pk):
+    message = _relay_in_scope(user).filter(pk=pk).first()
+    if message is None:
+        raise Http404("转发消息不存在或不在您的数据权限范围内")
+    return message
+
+
+def relay_backlog(*, counties) -> dict:
+    """Pending and dead messages per county (6-digit code) for the health page; counties are already in the caller's scope."""
+    backlog = {county: {"pending": 0, "dead": 0} for county in counties}
+    rows = (RelayMessage.objects.filter(status__in=(RelayMessage.Status.PENDING, RelayMessage.Status.DEAD))
+            .values_list("region_code", "status").annotate(n=Count("id")).order_by())
+    for region_code, status, n in rows:
+        if region_code[:6] in backlog:
+            backlog[region_code[:6]][status] += n
+    return backlog

@@ -3,6 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from wastewatch.core.errors import ServiceError
@@ -10,7 +11,7 @@ from wastewatch.registry.models import Region
 
 from wastewatch.core.api import file_response
 
-from . import catalogue, clients, health, push, reports, selectors
+from . import catalogue, clients, health, push, relay, reports, selectors
 
 
 def _require(request, action):
@@ -92,7 +93,8 @@ def health_matrix(request):
     _require(request, "interfaces.view")
     counties = _counties(request.user)
     flows = health.flows(counties=list(counties))
-    rows = [(code, name, health.county_scores(flows, code), [flows[(code, s.code)] for s in catalogue.all_specs()])
+    backlog = selectors.relay_backlog(counties=list(counties))
+    rows = [(code, name, health.county_scores(flows, code), [flows[(code, s.code)] for s in catalogue.all_specs()], backlog[code])
             for code, name in counties.items()]
     return render(request, "interfaces/health.html", {"rows": rows, "specs": catalogue.all_specs(), "colours": health.STATUS_COLOURS})
 
@@ -127,3 +129,34 @@ def health_report(request):
         return HttpResponseBadRequest("月份格式应为 yyyy-MM，例如 2026-11")
     content = reports.monthly_report(counties=_counties(request.user), year=year, month=month)
     return file_response(content, f"数据接口对接情况通报{year}年{month}月.xlsx", "xlsx")
+
+
+@login_required
+def relay_list(request):
+    """The provincial outbox: what waits, what was sent, what failed and why; dead letters can be sent again."""
+    _require(request, "interfaces.view")
+    page = Paginator(selectors.relay_messages_visible(user=request.user, params=request.GET), 50).get_page(request.GET.get("page"))
+    counties = _counties(request.user)
+    counts = selectors.relay_status_counts(user=request.user, params=request.GET)
+    for message in page:
+        message.spec, message.county_name = catalogue.CATALOGUE.get(message.interface), counties.get(message.region_code[:6], message.region_code)
+    return render(request, "interfaces/relay.html", {
+        "page": page, "params": request.GET, "specs": catalogue.provincial(), "counties": counties,
+        "tallies": [(value, label, counts[value]) for value, label in relay.RelayMessage.Status.choices],
+        "statuses": relay.RelayMessage.Status.choices, "enabled": relay.enabled(), "max_attempts": relay.max_attempts(),
+        "query": "&".join(f"{k}={v}" for k, v in request.GET.items() if k != "page"),
+    })
+
+
+@login_required
+@require_POST
+def relay_retry(request, pk):
+    _require(request, "interfaces.manage")
+    message = selectors.relay_message_get(user=request.user, pk=pk)
+    try:
+        relay.relay_retry(actor=request.user, message=message)
+        messages.success(request, f"消息 #{message.pk} 已重新排队，将按顺序发送")
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+    back = request.POST.get("next", "")  # the list with its filters; only ever this page, never an outside address
+    return redirect(back if back.startswith(reverse("interfaces:relay")) else "interfaces:relay")
