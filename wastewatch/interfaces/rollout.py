@@ -13,6 +13,9 @@ from datetime import date
 
 from django.db import transaction
 
+from wastewatch.core.audit import audit_write
+from wastewatch.core.errors import ServiceError
+
 from . import catalogue
 from .models import Milestone
 
@@ -52,3 +55,18 @@ def load_milestones():
     for region in Region.objects.filter(level="county"):
         for task, codes, deadline in plan_for(region.code[:6]):
             Milestone.objects.get_or_create(region=region, task=task, defaults={"interfaces": codes, "deadline": deadline})
+
+
+def milestone_set_deadline(*, actor, milestone: Milestone, deadline: str) -> Milestone:
+    """The city office moves a deadline (or marks it not applicable with an empty date); audited."""
+    try:
+        new = date.fromisoformat(deadline) if deadline else None
+    except ValueError:
+        raise ServiceError("截止日期有误", details=[{"field": "deadline", "reason": "日期格式应为 yyyy-MM-dd"}]) from None
+    before = {"deadline": milestone.deadline.isoformat() if milestone.deadline else None}
+    with transaction.atomic():
+        milestone.deadline = new
+        milestone.save(update_fields=["deadline"])
+        audit_write(actor=actor, source="page", action="update", obj=milestone, region_code=milestone.region_id,
+                    before=before, after={"deadline": new.isoformat() if new else None})
+    return milestone

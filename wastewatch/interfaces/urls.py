@@ -14,4 +14,5 @@ urlpatterns = [
     path("health/", views.health_matrix, name="health"),
     path("health/report.xlsx", views.health_report, name="health_report"),
     path("health/<str:county>/", views.health_county, name="health_county"),
+    path("health/<str:county>/milestones/<int:pk>/", views.milestone_deadline, name="milestone_deadline"),
 ]

@@ -2,16 +2,17 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.shortcuts import redirect, render
+from django.http import Http404, HttpResponseBadRequest
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from wastewatch.core.api import file_response
 from wastewatch.core.errors import ServiceError
 from wastewatch.registry.models import Region
 
-from wastewatch.core.api import file_response
-
-from . import catalogue, clients, health, push, relay, reports, selectors
+from . import catalogue, clients, health, push, relay, reports, rollout, selectors
+from .models import Milestone
 
 
 def _require(request, action):
@@ -45,8 +46,6 @@ def client_revoke(request, pk):
     _require(request, "interfaces.manage")
     client = selectors.clients_visible(user=request.user).filter(pk=pk).first()
     if client is None:
-        from django.http import Http404
-
         raise Http404("接入系统不存在")
     clients.api_client_revoke(actor=request.user, client=client)
     messages.success(request, f"已吊销 {client}")
@@ -104,15 +103,29 @@ def health_county(request, county):
     _require(request, "interfaces.view")
     counties = _counties(request.user)
     if county not in counties:
-        from django.http import Http404
-
         raise Http404("该县不在您的数据权限范围内")
     flows = health.flows(counties=[county])
     return render(request, "interfaces/health_county.html", {
         "county": county, "name": counties[county], "scores": health.county_scores(flows, county),
         "flows": [flows[(county, s.code)] for s in catalogue.all_specs()],
         "milestones": health.milestones(county=county, all_flows=flows),
+        "can_manage": request.user.can("interfaces.manage"),
     })
+
+
+@login_required
+@require_POST
+def milestone_deadline(request, county, pk):
+    _require(request, "interfaces.manage")
+    if county not in _counties(request.user):
+        raise Http404("该县不在您的数据权限范围内")
+    milestone = get_object_or_404(Milestone, pk=pk, region_id=county + "000000")
+    try:
+        rollout.milestone_set_deadline(actor=request.user, milestone=milestone, deadline=request.POST.get("deadline", ""))
+        messages.success(request, f"已调整“{milestone.task}”的截止日期")
+    except ServiceError as exc:
+        messages.error(request, exc.message + "：" + "；".join(d["reason"] for d in exc.details))
+    return redirect("interfaces:health_county", county=county)
 
 
 @login_required
@@ -124,8 +137,6 @@ def health_report(request):
         if not 1 <= month <= 12:
             raise ValueError
     except ValueError:
-        from django.http import HttpResponseBadRequest
-
         return HttpResponseBadRequest("月份格式应为 yyyy-MM，例如 2026-11")
     content = reports.monthly_report(counties=_counties(request.user), year=year, month=month)
     return file_response(content, f"数据接口对接情况通报{year}年{month}月.xlsx", "xlsx")

@@ -8,6 +8,7 @@ from datetime import datetime, time, timedelta
 import openpyxl
 import pytest
 
+from wastewatch.core.models import AuditRecord
 from wastewatch.interfaces import catalogue, clients, health, push
 from wastewatch.interfaces.models import Milestone, PushBatch
 from wastewatch.registry.models import Region
@@ -101,3 +102,18 @@ def test_the_monthly_report_ranks_counties_and_lists_overdue_milestones(week_of_
     assert book["接口状态"].max_row == 11
     assert book["逾期节点"].max_row > 1
     assert page_client(city_admin).get("/interfaces/health/report.xlsx?month=2026-13").status_code == 400
+
+
+def test_the_city_moves_a_deadline_with_an_audit_row_and_a_county_cannot(page_client, city_admin, county_admin):
+    milestone = Milestone.objects.filter(region_id=JIAOJIANG + "000000").first()
+    url = f"/interfaces/health/{JIAOJIANG}/milestones/{milestone.pk}/"
+    assert page_client(county_admin).post(url, {"deadline": "2027-01-31"}).status_code == 403
+    city = page_client(city_admin)
+    assert city.post(url, {"deadline": "2027-01-31"}).status_code == 302
+    milestone.refresh_from_db()
+    assert milestone.deadline.isoformat() == "2027-01-31"
+    audit = AuditRecord.objects.filter(object_pk=str(milestone.pk), content_type__model="milestone").latest("id")
+    assert audit.after == {"deadline": "2027-01-31"} and audit.actor_label == "city_admin"
+    page = city.post(url, {"deadline": "2027-02-30"}, follow=True).content.decode()
+    assert "日期格式应为 yyyy-MM-dd" in page
+    assert city.post(f"/interfaces/health/{SANMEN}/milestones/{milestone.pk}/", {"deadline": ""}).status_code == 404
