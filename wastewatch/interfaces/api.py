@@ -1,5 +1,7 @@
 """The push API: one operation per interface of the catalogue, signed by the county system."""
-from ninja import Router, Schema
+from typing import Literal
+
+from ninja import Field, Router, Schema
 
 from wastewatch.core.errors import ServiceError
 from wastewatch.core.schemas import ErrorOut
@@ -10,11 +12,18 @@ from .clients import SignatureAuth
 router = Router(tags=["数据接口推送"], auth=SignatureAuth())
 
 
+class FieldError(Schema):
+    field: str = Field(description="出错的字段名；空表示整条记录")
+    reason: str = Field(description="中文原因")
+
+
 class RecordResult(Schema):
-    index: int
+    index: int = Field(description="记录在本批 records 中的序号，从 0 开始")
     uid: str
-    status: str
-    errors: list[dict]
+    status: Literal["accepted", "updated", "deleted", "unchanged", "rejected"] = Field(
+        description="accepted 新增、updated 更新、deleted 删除、unchanged 与上次相同、rejected 拒收")
+    code: str | None = Field(None, description="拒收时的错误码：" + "、".join(push.RECORD_CODES))
+    errors: list[FieldError]
 
 
 class PushOut(Schema):

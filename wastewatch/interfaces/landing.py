@@ -18,7 +18,7 @@ def land(*, client, spec, data, deleted):
     key_field = mapper.source_field(resource.natural_key)
     instance = resource.model.objects.filter(**{resource.natural_key: values[resource.natural_key]}).first()
     if instance is not None and not client.scope.covers_region(resource.region_code_of(instance)):
-        raise ServiceError("记录属于其他县", details=[{"field": key_field, "reason": "该编码已被其他县的记录使用"}])
+        raise ServiceError("记录属于其他县", code="key_conflict", details=[{"field": key_field, "reason": "该编码已被其他县的记录使用"}])
     try:
         return _write(client, resource, instance, values, deleted)
     except ServiceError as exc:

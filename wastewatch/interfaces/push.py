@@ -22,6 +22,8 @@ from .models import FlowDay, InterfaceRecord, PushBatch
 from .relay import relay_enqueue
 
 MAX_RECORDS = 1000
+# Record-level refusals, explained in the integration guide (catalogue/docs.py RECORD_ERRORS).
+RECORD_CODES = ("invalid_record", "out_of_county", "reference_missing", "key_conflict", "record_not_found")
 COORD_SYSTEMS = {"WGS84": "wgs84", "GCJ02": "gcj02", "BD09": "bd09"}
 
 
@@ -53,35 +55,51 @@ def _normalise(data: dict) -> dict:
     return data
 
 
-def _reject(index, uid, errors):
-    return {"index": index, "uid": uid, "status": "rejected", "errors": errors}
+def _reject(index, uid, errors, code="invalid_record"):
+    """A refused record; `code` is one of the record-level codes of the integration guide (docs.RECORD_ERRORS)."""
+    return {"index": index, "uid": uid, "status": "rejected", "code": code, "errors": errors}
+
+
+def _validated(spec, raw):
+    """The record's data, or the errors. A delete needs only orgCode and the business key, not the whole record."""
+    if raw.get("operation") != "D":
+        try:
+            record = spec.record.model_validate(raw)
+        except ValidationError as exc:
+            return None, translate_errors(exc.errors())
+        return _normalise(record.model_dump(mode="json", exclude={"uid", "operation"}, exclude_none=True)), []
+    needed = ("orgCode", *spec.business_key)
+    errors = [{"field": f, "reason": "删除（operation=D）时须填写"} for f in needed if raw.get(f) in (None, "")]
+    return {f: str(raw.get(f)) for f in needed}, errors
 
 
 def _apply_record(*, client, spec, batch, index, raw):
     uid = str(raw.get("uid", "")) if isinstance(raw, dict) else ""
     if not isinstance(raw, dict):
         return _reject(index, uid, [{"field": "", "reason": "每条记录应为 JSON 对象"}])
-    try:
-        record = spec.record.model_validate(raw)
-    except ValidationError as exc:
-        return _reject(index, uid, translate_errors(exc.errors()))
-    data = _normalise(record.model_dump(mode="json", exclude={"uid", "operation"}, exclude_none=True))
-    operation = record.operation
+    data, errors = _validated(spec, raw)
+    if errors:
+        return _reject(index, uid, errors)
+    operation = raw["operation"]
     org = data.get("orgCode", "")
     if not client.scope.covers_region(org):
-        return _reject(index, uid, [{"field": "orgCode", "reason": f"只能推送本县（{client.region_id[:6]}）的记录，orgCode {org} 不属于本县"}])
+        return _reject(index, uid, [{"field": "orgCode", "reason": f"只能推送本县（{client.region_id[:6]}）的记录，orgCode {org} 不属于本县"}],
+                       "out_of_county")
     missing = [
         {"field": ref.field, "reason": f"引用的{ref.spec_code}记录“{data[ref.field]}”尚未推送或已删除"}
         for ref in spec.references
         if data.get(ref.field) and ref.applies(data) and not InterfaceRecord.objects.filter(interface=ref.spec_code, key=str(data[ref.field]), is_deleted=False).exists()
     ]
     if missing:
-        return {**_reject(index, uid, missing), "reference_failure": True}
+        return {**_reject(index, uid, missing, "reference_missing"), "reference_failure": True}
     key = business_key(spec, data)
     stored = InterfaceRecord.objects.filter(interface=spec.code, key=key).first()
+    if stored is not None and not client.scope.covers_region(stored.region_code):
+        return _reject(index, uid, [{"field": spec.business_key[0], "reason": "该编码已被其他县的记录使用"}], "key_conflict")
     if operation == "D":
         if stored is None or stored.is_deleted:
-            return _reject(index, uid, [{"field": "operation", "reason": "要删除的记录不存在"}])
+            return _reject(index, uid, [{"field": "operation", "reason": "要删除的记录不存在"}], "record_not_found")
+        data = {**stored.data, **data}  # the province is told which record went, in full
         status = "deleted"
     elif stored is None or stored.is_deleted:
         status = "accepted"
@@ -102,7 +120,8 @@ def _apply_record(*, client, spec, batch, index, raw):
                 stored.save()
             relay_enqueue(spec=spec, batch=batch, key=key, uid=uid, data=data, deleted=operation == "D")
     except ServiceError as exc:
-        return _reject(index, uid, [{"field": d.get("field", ""), "reason": d["reason"]} for d in exc.details] or [{"field": "", "reason": exc.message}])
+        errors = [{"field": d.get("field", ""), "reason": d["reason"]} for d in exc.details] or [{"field": "", "reason": exc.message}]
+        return _reject(index, uid, errors, exc.code if exc.code in RECORD_CODES else "invalid_record")
     return {"index": index, "uid": uid, "status": status, "errors": [], "complete": _complete(spec, data)}
 
 

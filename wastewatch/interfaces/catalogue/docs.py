@@ -139,6 +139,8 @@ RECORD_ERRORS = (
     ("invalid_record", "记录不符合字段定义：缺字段、格式、代码表取值、数值范围或字段间规则不满足"),
     ("out_of_county", "orgCode 不属于本接入系统所在的县（市、区），只能推送本县的记录"),
     ("reference_missing", "引用的编码（如小区编码、车牌号）尚未经对应接口推送，或已被删除；请先推送被引用的记录"),
+    ("key_conflict", "业务主键（如小区编码）已被其他县（市、区）的记录使用"),
+    ("record_not_found", "要删除（operation=D）的记录不存在或已删除"),
 )
 
 

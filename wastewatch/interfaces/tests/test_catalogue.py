@@ -5,7 +5,7 @@ import re
 import pytest
 from pydantic import ValidationError
 
-from wastewatch.interfaces import catalogue
+from wastewatch.interfaces import catalogue, push
 from wastewatch.interfaces.catalogue import codes, docs
 from wastewatch.interfaces.catalogue.spec import Record
 
@@ -141,7 +141,7 @@ def test_error_codes_cover_the_protocol():
     table = {e["code"]: e for e in docs.error_codes()}
     assert set(table) == {
         "unauthenticated", "bad_signature", "expired_timestamp", "replayed_nonce", "client_revoked", "unknown_interface",
-        "too_many_records", "invalid_body", "out_of_county", "reference_missing", "invalid_record",
+        "too_many_records", "invalid_body", *push.RECORD_CODES,
     }
     assert "1000" in table["too_many_records"]["meaning"] and table["too_many_records"]["status"] == 413
     assert all(CJK.search(e["meaning"]) for e in table.values())

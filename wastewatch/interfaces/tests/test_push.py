@@ -67,6 +67,7 @@ def test_valid_records_land_beside_rejected_ones(county_system):
     body = push(county_system, "estate", records).json()
     statuses = [r["status"] for r in body["results"]]
     assert statuses == ["accepted", "rejected", "rejected", "rejected"]
+    assert [r.get("code") for r in body["results"]] == [None, "out_of_county", "invalid_record", "invalid_record"]
     assert "本县" in body["results"][1]["errors"][0]["reason"] and body["results"][1]["errors"][0]["field"] == "orgCode"
     assert {e["field"] for e in body["results"][2]["errors"]} >= {"unitCode", "orgCode"}
     assert Estate.objects.filter(code=f"{COMMUNITY}700003").exists()
@@ -78,11 +79,13 @@ def test_update_and_delete_follow_the_operation(county_system):
     body = push(county_system, "estate", [estate(700005, operation="U", unitName="改名小区")]).json()
     assert body["results"][0]["status"] == "updated"
     assert Estate.objects.get(code=f"{COMMUNITY}700005").name == "改名小区"
-    body = push(county_system, "estate", [estate(700005, operation="D")]).json()
+    # A delete names the record by its business key; the rest of the record is not needed.
+    body = push(county_system, "estate", [{"uid": "d1", "operation": "D", "orgCode": COMMUNITY, "unitCode": f"{COMMUNITY}700005"}]).json()
     assert body["results"][0]["status"] == "deleted"
     assert Estate.objects.get(code=f"{COMMUNITY}700005").is_active is False
-    body = push(county_system, "estate", [estate(700099, operation="D")]).json()
-    assert body["results"][0]["errors"][0]["reason"] == "要删除的记录不存在"
+    body = push(county_system, "estate", [estate(700099, operation="D"), {"uid": "d2", "operation": "D", "orgCode": COMMUNITY}]).json()
+    assert body["results"][0]["errors"][0]["reason"] == "要删除的记录不存在" and body["results"][0]["code"] == "record_not_found"
+    assert body["results"][1]["errors"] == [{"field": "unitCode", "reason": "删除（operation=D）时须填写"}]
 
 
 def test_gcj02_coordinates_are_stored_as_wgs84(county_system):
@@ -101,6 +104,7 @@ def test_references_must_have_been_pushed_first(county_system):
     result = push(county_system, spec.code, [record]).json()["results"][0]
     assert result["status"] == "rejected"
     assert result["errors"][0]["field"] == ref.field and "尚未推送" in result["errors"][0]["reason"]
+    assert result["code"] == "reference_missing"
 
 
 @pytest.mark.parametrize("change, code", [

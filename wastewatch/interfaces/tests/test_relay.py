@@ -220,7 +220,7 @@ def test_a_key_is_never_sent_twice_as_new(province, county_system):
     push(county_system, "estate", [estate(800009, unitName="删除后重建")])
     relay.relay_drain()
     assert [(r["record"]["operation"], r["record"]["unitName"]) for r in province.requests] == [
-        ("I", "转发小区800009"), ("U", "县里又当新增推了一次"), ("D", "转发小区800009"), ("I", "删除后重建")]
+        ("I", "转发小区800009"), ("U", "县里又当新增推了一次"), ("D", "县里又当新增推了一次"), ("I", "删除后重建")]
     assert [m.operation for m in messages_of(800009)] == ["I", "U", "D", "I"]
 
 
