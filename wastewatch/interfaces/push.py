@@ -14,7 +14,7 @@ from pydantic import ValidationError
 
 from wastewatch.core.crypto import sm3_hex
 from wastewatch.core.errors import ServiceError
-from wastewatch.core.geo import to_wgs84
+from wastewatch.core.geo import county_contains, to_wgs84
 from wastewatch.core.pydantic_zh import translate_errors
 
 from . import landing
@@ -55,6 +55,13 @@ def _normalise(data: dict) -> dict:
     return data
 
 
+def _located_in_county(client, data) -> bool:
+    """A registered place (estate, site, device) must lie in the pushing county; vehicles' fixes may leave it."""
+    if data.get("lon") in (None, "") or data.get("lat") in (None, ""):
+        return True
+    return county_contains(client.region_id[:6], float(data["lon"]), float(data["lat"]))
+
+
 def _reject(index, uid, errors, code="invalid_record"):
     """A refused record; `code` is one of the record-level codes of the integration guide (docs.RECORD_ERRORS)."""
     return {"index": index, "uid": uid, "status": "rejected", "code": code, "errors": errors}
@@ -85,6 +92,8 @@ def _apply_record(*, client, spec, batch, index, raw):
     if not client.scope.covers_region(org):
         return _reject(index, uid, [{"field": "orgCode", "reason": f"只能推送本县（{client.region_id[:6]}）的记录，orgCode {org} 不属于本县"}],
                        "out_of_county")
+    if spec.lands_in.startswith("registry:") and not _located_in_county(client, data):
+        return _reject(index, uid, [{"field": "lon", "reason": f"坐标（{data['lon']}, {data['lat']}）不在本县范围内：请核对经纬度是否颠倒、coordSystem 是否与坐标一致"}])
     missing = [
         {"field": ref.field, "reason": f"引用的{ref.spec_code}记录“{data[ref.field]}”尚未推送或已删除"}
         for ref in spec.references
@@ -104,7 +113,7 @@ def _apply_record(*, client, spec, batch, index, raw):
     elif stored is None or stored.is_deleted:
         status = "accepted"
     elif stored.data == data:
-        return {"index": index, "uid": uid, "status": "unchanged", "errors": []}
+        return {"index": index, "uid": uid, "status": "unchanged", "errors": [], "complete": _complete(spec, data)}
     else:
         status = "updated"
     try:

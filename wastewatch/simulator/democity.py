@@ -128,7 +128,7 @@ class DemoCity:
         call_command("load_reference", verbosity=0)
         counties = {c[0]: c for c in COUNTIES}
         for code6 in counties:
-            geom = county_geometry("331002" if code6 == "331099" else code6)
+            geom = county_geometry(code6)
             self.geoms[code6] = (geom, prep(geom))
         cats = {c.code: c for c in WasteCategory.objects.all()}
 
@@ -200,7 +200,8 @@ class DemoCity:
                                           floors=self.rng.randrange(6, 33) if e.is_high_rise else self.rng.randrange(3, 7),
                                           households=self.rng.randrange(20, 200)))
         buildings = list(self._bulk(Building, buildings, "code").values())
-        dwellings = [Dwelling(code=f"{b.code}{d:04d}", building=b, region_id=b.region_id, room_no=f"{(d - 1) // 2 + 1}0{(d - 1) % 2 + 1}",
+        # Room code as the dwelling interface has it: building (21) + unit (2) + room (4) = 27 digits.
+        dwellings = [Dwelling(code=f"{b.code}01{d:04d}", building=b, region_id=b.region_id, room_no=f"{(d - 1) // 2 + 1}0{(d - 1) % 2 + 1}",
                               area_m2=Decimal(self.rng.randrange(60, 160)), population=self.rng.randrange(1, 6))
                      for b in buildings for d in range(1, self.size.dwellings_per_building + 1)]
         self._bulk(Dwelling, dwellings, "code")

@@ -93,3 +93,20 @@ def test_registry_refusals_name_the_interface_field(city_admin):
     assert [r["status"] for r in results] == ["rejected", "rejected"]
     assert results[0]["errors"][0]["field"] == "operationUnit" and "未登记的运输公司" in results[0]["errors"][0]["reason"]
     assert results[1]["errors"][0]["field"] == "orgCode" and "331002001099" in results[1]["errors"][0]["reason"]
+
+
+def test_fields_an_interface_does_not_carry_keep_their_registry_value(city_admin):
+    site = get_resource("sites").model.objects.filter(kind=choices.SiteKind.DROPOFF, region__code__startswith="331002",
+                                                      estate__isnull=False).exclude(address="").first()
+    site.has_weighing = True
+    site.save()
+    system = county_system_for("331002000000", city_admin)
+    estate = site.estate
+    push(system, "estate", [{**catalogue.get("estate").example, "orgCode": estate.region_id, "unitCode": estate.code,
+                             "lon": str(estate.lon), "lat": str(estate.lat)}])
+    record = {**catalogue.get("dropoff-point").example, "orgCode": site.region_id, "dumpCode": site.code, "dumpName": "改名投放点",
+              "unitCode": estate.code, "lon": str(site.lon), "lat": str(site.lat)}
+    result = push(system, "dropoff-point", [record]).json()["results"][0]
+    assert result["status"] == "accepted", result
+    site.refresh_from_db()
+    assert site.name == "改名投放点" and site.address and site.has_weighing  # the drop-off interface has neither field

@@ -155,3 +155,11 @@ def test_archive_is_scoped_and_a_batch_can_be_replayed(county_system, county_adm
     replay = PushBatch.objects.get(replay_of_id=batch_id)
     assert response.status_code == 302 and replay.unchanged == 1
     assert InterfaceRecord.objects.filter(interface="estate", key=f"{COMMUNITY}700012").count() == 1
+
+
+def test_a_place_outside_the_county_is_refused_with_the_reason(county_system):
+    huangyan = estate(700020, lon="121.26", lat="28.64")  # in 黄岩, pushed by 椒江's system
+    swapped = estate(700021, lon="28.66", lat="121.43")
+    results = push(county_system, "estate", [huangyan, swapped]).json()["results"]
+    assert [r["status"] for r in results] == ["rejected", "rejected"]
+    assert results[0]["errors"][0]["field"] == "lon" and "不在本县范围内" in results[0]["errors"][0]["reason"]

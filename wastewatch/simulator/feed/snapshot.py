@@ -239,8 +239,8 @@ def _add_cameras(data: CountyData) -> None:
 
 
 def room_code(dwelling) -> str:
-    """The interface's 27-digit room code: building (21) + unit (2) + room (4); the demo city keeps 25 digits (no unit)."""
-    return dwelling.code if len(dwelling.code) == 27 else dwelling.building.code + "01" + dwelling.code[-4:]
+    """The interface's 27-digit room code: building (21) + unit (2) + room (4), as the demo city codes its dwellings."""
+    return dwelling.code
 
 
 def _add_residents(data: CountyData, seed: int) -> None:

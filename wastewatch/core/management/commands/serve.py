@@ -27,8 +27,10 @@ class Command(BaseCommand):
         parser.add_argument("--port", type=int, default=8000)
         parser.add_argument("--workers", type=int, default=1)
         parser.add_argument("--no-simulate", action="store_true", help="do not run the simulator (also WASTEWATCH_SIMULATE=0)")
+        # Off by default: the simulator's pushes would fill the console with a line each.
+        parser.add_argument("--access-log", action="store_true", help="log every request")
 
-    def handle(self, *args, host, port, workers, no_simulate, **options):
+    def handle(self, *args, host, port, workers, no_simulate, access_log, **options):
         simulate = not no_simulate and os.environ.get("WASTEWATCH_SIMULATE", "1") != "0"
         argvs = [argv for argv in CHILDREN if simulate or argv[0] != "simulate"]
         url = own_url(host, port)
@@ -46,6 +48,7 @@ class Command(BaseCommand):
 
         self.stdout.write(f"wastewatch 已启动：http://{host}:{port}/  （Ctrl-C 停止）")
         try:
-            uvicorn.run("wastewatch.config.asgi:application", host=host, port=port, workers=workers, log_level="info", lifespan="off")
+            uvicorn.run("wastewatch.config.asgi:application", host=host, port=port, workers=workers, log_level="info", lifespan="off",
+                        access_log=access_log)
         finally:
             stop_children()
