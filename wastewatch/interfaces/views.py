@@ -95,7 +95,9 @@ def health_matrix(request):
     backlog = selectors.relay_backlog(counties=list(counties))
     rows = [(code, name, health.county_scores(flows, code), [flows[(code, s.code)] for s in catalogue.all_specs()], backlog[code])
             for code, name in counties.items()]
-    return render(request, "interfaces/health.html", {"rows": rows, "specs": catalogue.all_specs(), "colours": health.STATUS_COLOURS})
+    return render(request, "interfaces/health.html", {
+        "rows": rows, "specs": catalogue.all_specs(), "colours": health.STATUS_COLOURS, "this_month": health.today().strftime("%Y-%m"),
+    })
 
 
 @login_required
@@ -133,7 +135,7 @@ def health_report(request):
     _require(request, "interfaces.view")
     today = health.today()
     try:
-        year, month = (int(x) for x in request.GET.get("month", f"{today.year}-{today.month}").split("-"))
+        year, month = (int(x) for x in (request.GET.get("month") or f"{today.year}-{today.month}").split("-"))
         if not 1 <= month <= 12:
             raise ValueError
     except ValueError:

@@ -1,57 +1,17 @@
 """Data-flow health: statuses from real pushes over past days, the matrix and county pages
 scoped to the viewer's county, milestones, and the monthly supervision report."""
-import copy
 import io
-import json
-from datetime import datetime, time, timedelta
+from datetime import timedelta
 
 import openpyxl
 import pytest
 
 from wastewatch.core.models import AuditRecord
-from wastewatch.interfaces import catalogue, clients, health, push
+from wastewatch.interfaces import health
 from wastewatch.interfaces.models import Milestone, PushBatch
-from wastewatch.registry.models import Region
+from wastewatch.interfaces.tests.conftest import JIAOJIANG, SANMEN, TIANTAI
 
 pytestmark = pytest.mark.django_db
-JIAOJIANG, SANMEN, TIANTAI = "331002", "331022", "331023"
-
-
-def community_of(county):
-    return Region.objects.filter(code__startswith=county, level="community").order_by("code").first().code
-
-
-def estates(county, serial, *, bad=0, good=1):
-    org = community_of(county)
-    example = catalogue.get("estate").example
-    records = [{**copy.deepcopy(example), "uid": f"h{serial}-{i}", "orgCode": org, "unitCode": f"{org}{serial + i:06d}"}
-               for i in range(good)]
-    records += [{**copy.deepcopy(example), "uid": f"bad{serial}-{i}", "orgCode": org, "unitCode": "坏编码"} for i in range(bad)]
-    return records
-
-
-@pytest.fixture
-def push_on(city_admin):
-    """Push estates as a county system would have on a past day (the simulator's --history path)."""
-    systems = {}
-
-    def push_on(county, days_ago, records):
-        if county not in systems:
-            systems[county] = clients.api_client_create(actor=city_admin, name="健康度测试", region=Region.objects.get(code=county + "000000"))[0]
-        when = datetime.combine(health.today() - timedelta(days=days_ago), time(10), tzinfo=health.SHANGHAI)
-        body = json.dumps({"records": records}, ensure_ascii=False).encode()
-        return push.push_receive(client=systems[county], spec=catalogue.get("estate"), body=body, received_at=when)
-
-    return push_on
-
-
-@pytest.fixture
-def week_of_flows(push_on):
-    for day in range(7):
-        push_on(JIAOJIANG, day, estates(JIAOJIANG, 800000 + day * 10))
-        push_on(TIANTAI, day, estates(TIANTAI, 800000 + day * 10, bad=1))
-        if day >= 3:
-            push_on(SANMEN, day, estates(SANMEN, 800000 + day * 10))
 
 
 def test_statuses_follow_the_documented_rules(week_of_flows):
