@@ -67,7 +67,9 @@ class PushBatch(models.Model):
     interface = models.CharField("接口", max_length=40, db_index=True)
     region_code = models.CharField("县级区划", max_length=12, db_index=True)
     received_at = models.DateTimeField("接收时间", default=timezone.now, db_index=True)
-    body = models.TextField("原始报文")
+    # Encrypted whole: it carries personal data (officers', residents' names and phones). Searched by `keys`.
+    body = EncryptedCharField("原始报文", mask="name")
+    keys = models.TextField("记录标识与业务主键", blank=True, help_text="供检索：各记录的 uid 与业务主键，空格分隔")
     digest = models.CharField("报文摘要（SM3）", max_length=64)
     status = models.CharField("状态", max_length=16, choices=Status.choices, default=Status.RECEIVED)
     record_count = models.PositiveIntegerField("记录数", default=0)

@@ -17,12 +17,13 @@ from wastewatch.core.errors import ServiceError
 from wastewatch.core.geo import county_contains, to_wgs84
 from wastewatch.core.pydantic_zh import translate_errors
 
-from . import landing
+from . import landing, personal
 from .models import FlowDay, InterfaceRecord, PushBatch
 from .relay import relay_enqueue
 
 MAX_RECORDS = 1000
 # Record-level refusals, explained in the integration guide (catalogue/docs.py RECORD_ERRORS).
+RESULT_LABELS = {"accepted": "新增", "updated": "更新", "deleted": "删除", "unchanged": "无变化", "rejected": "拒收"}
 RECORD_CODES = ("invalid_record", "out_of_county", "reference_missing", "key_conflict", "record_not_found")
 COORD_SYSTEMS = {"WGS84": "wgs84", "GCJ02": "gcj02", "BD09": "bd09"}
 
@@ -108,11 +109,11 @@ def _apply_record(*, client, spec, batch, index, raw):
     if operation == "D":
         if stored is None or stored.is_deleted:
             return _reject(index, uid, [{"field": "operation", "reason": "要删除的记录不存在"}], "record_not_found")
-        data = {**stored.data, **data}  # the province is told which record went, in full
+        data = {**personal.unseal(spec, stored.data), **data}  # the province is told which record went, in full
         status = "deleted"
     elif stored is None or stored.is_deleted:
         status = "accepted"
-    elif stored.data == data:
+    elif personal.unseal(spec, stored.data) == data:
         return {"index": index, "uid": uid, "status": "unchanged", "errors": [], "complete": _complete(spec, data)}
     else:
         status = "updated"
@@ -120,12 +121,12 @@ def _apply_record(*, client, spec, batch, index, raw):
         with transaction.atomic():
             landing.land(client=client, spec=spec, data=data, deleted=operation == "D")
             if stored is None:
-                InterfaceRecord.objects.create(interface=spec.code, key=key, region_code=org, uid=uid, data=data, batch=batch)
+                InterfaceRecord.objects.create(interface=spec.code, key=key, region_code=org, uid=uid, data=personal.seal(spec, data), batch=batch)
             else:
                 stored.uid, stored.batch = uid, batch
                 stored.is_deleted = operation == "D"
                 if operation != "D":
-                    stored.data = data
+                    stored.data = personal.seal(spec, data)
                 stored.save()
             relay_enqueue(spec=spec, batch=batch, key=key, uid=uid, data=data, deleted=operation == "D")
     except ServiceError as exc:
@@ -177,7 +178,7 @@ def push_receive(*, client, spec, body: bytes, received_at=None) -> PushBatch:
     """Archive the raw batch, then apply it; a body already applied for this client and interface is answered from the archive.
 
     received_at is now, except for the simulator's replay of past days (simulate --history)."""
-    _records_of(body)
+    records = _records_of(body)
     digest = sm3_hex(body)
     batch = PushBatch.objects.filter(client=client, interface=spec.code, digest=digest, replay_of=None).order_by("id").first()
     if batch is not None and batch.status == PushBatch.Status.APPLIED:
@@ -185,16 +186,22 @@ def push_receive(*, client, spec, body: bytes, received_at=None) -> PushBatch:
     if batch is None:
         batch = PushBatch.objects.create(
             client=client, interface=spec.code, region_code=client.region_id, body=body.decode("utf-8"), digest=digest,
-            received_at=received_at or timezone.now(),
+            keys=_search_keys(spec, records), received_at=received_at or timezone.now(),
         )
     return push_apply(batch=batch, spec=spec, client=client)
+
+
+def _search_keys(spec, records) -> str:
+    """What the archive is searched by, since the body itself is encrypted: uids and business keys."""
+    values = {str(r.get(f)) for r in records if isinstance(r, dict) for f in ("uid", *spec.business_key) if r.get(f) not in (None, "")}
+    return " ".join(sorted(values))
 
 
 def push_replay(*, actor, batch: PushBatch, spec) -> PushBatch:
     """Apply an archived batch again, as a new batch linked to the original."""
     copy = PushBatch.objects.create(
         client=batch.client, interface=batch.interface, region_code=batch.region_code, body=batch.body,
-        digest=batch.digest, replay_of=batch,
+        digest=batch.digest, keys=batch.keys, replay_of=batch,
     )
     return push_apply(batch=copy, spec=spec, client=batch.client)
 

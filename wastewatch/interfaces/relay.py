@@ -46,7 +46,7 @@ from django.utils import timezone
 from wastewatch.core.audit import audit_write
 from wastewatch.core.errors import ServiceError
 
-from . import catalogue, signing
+from . import catalogue, personal, signing
 from .models import RelayMessage
 
 log = logging.getLogger(__name__)
@@ -85,7 +85,7 @@ def relay_enqueue(*, spec, batch, key: str, uid: str, data: dict, deleted: bool)
     return RelayMessage.objects.create(
         interface=spec.code, key=key, region_code=batch.region_code, batch=batch,
         operation=RelayMessage.Operation.DELETE if deleted else _insert_or_update(spec.code, key),
-        payload={"uid": uid, **data},
+        payload={"uid": uid, **personal.seal(spec, data)},
     )
 
 
@@ -177,7 +177,7 @@ def _request(message: RelayMessage) -> urllib.request.Request:
     spec = catalogue.get(message.interface)
     url = settings.WASTEWATCH_PROVINCE_URL.rstrip("/") + "/" + spec.provincial_path
     record = {"uid": message.payload.get("uid", ""), "operation": message.operation,
-              **{k: v for k, v in message.payload.items() if k != "uid"}}
+              **{k: v for k, v in personal.unseal(spec, message.payload).items() if k != "uid"}}
     body = json.dumps({"records": [record]}, ensure_ascii=False).encode("utf-8")
     headers = signing.headers_for(settings.WASTEWATCH_PROVINCE_APP_KEY, settings.WASTEWATCH_PROVINCE_SECRET, "POST", urlsplit(url).path, body)
     headers.update({"Content-Type": "application/json; charset=utf-8", "Idempotency-Key": str(message.message_id)})

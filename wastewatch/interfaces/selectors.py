@@ -1,6 +1,9 @@
+import json
+
 from django.db.models import Count, Exists, OuterRef
 from django.http import Http404
 
+from . import personal
 from .models import ApiClient, PushBatch, RelayMessage
 
 
@@ -27,8 +30,16 @@ def batches_visible(*, user, params=None):
     if params.get("date"):
         qs = qs.filter(received_at__date=params["date"])
     if params.get("q"):
-        qs = qs.filter(body__contains=params["q"])
+        qs = qs.filter(keys__contains=params["q"].strip())
     return qs
+
+
+def batch_body(*, user, batch, spec) -> str:
+    """The archived request as the user may see it: personal data masked without core.view_personal."""
+    payload = json.loads(batch.body)
+    if spec is not None and not user.can("core.view_personal"):
+        payload["records"] = [personal.masked(spec, r) if isinstance(r, dict) else r for r in payload["records"]]
+    return json.dumps(payload, ensure_ascii=False, indent=1)
 
 
 def batch_get(*, user, pk):

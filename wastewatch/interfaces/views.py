@@ -66,7 +66,11 @@ def batch_list(request):
 def batch_detail(request, pk):
     _require(request, "interfaces.view")
     batch = selectors.batch_get(user=request.user, pk=pk)
-    return render(request, "interfaces/batch.html", {"batch": batch, "spec": catalogue.CATALOGUE.get(batch.interface)})
+    spec = catalogue.CATALOGUE.get(batch.interface)
+    return render(request, "interfaces/batch.html", {
+        "batch": batch, "spec": spec, "body": selectors.batch_body(user=request.user, batch=batch, spec=spec),
+        "results": [{**r, "label": push.RESULT_LABELS.get(r["status"], r["status"])} for r in batch.results],
+    })
 
 
 @login_required

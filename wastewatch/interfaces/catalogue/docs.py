@@ -6,7 +6,6 @@ Pages: `index_context()` for templates/interfaces/docs/index.html, `interface_co
 import copy
 import json
 from itertools import groupby
-from typing import Literal, get_args, get_origin
 
 from django.template.loader import render_to_string
 from pydantic import ValidationError
@@ -14,8 +13,8 @@ from pydantic import ValidationError
 from wastewatch.core.pydantic_zh import translate_errors
 from wastewatch.interfaces import push, signing
 
-from .codes import TABLES, CodeTable, Rule
-from .spec import FREQUENCIES, InterfaceSpec, Record, all_specs, get
+from .codes import TABLES, CodeTable
+from .spec import FREQUENCIES, InterfaceSpec, Record, all_specs, get, rule_of
 
 PUSH_PATH = "/api/v1/push/{code}"
 # Fixed values of the worked examples, so that a vendor can recompute every signature shown.
@@ -23,22 +22,6 @@ DEMO_APP_KEY, DEMO_SECRET = "ww0123456789abcdef0123", "demo-secret-仅用于验�
 DEMO_TIMESTAMP, DEMO_NONCE = "1745550000000", "5f2b9c0e8d7a4e61b3c2a1f0e9d8c7b6"
 DEMO_BATCH_ID = "1024"
 BROKEN = "错误 编码"  # a value no code, time or number accepts, for the rejected example
-
-
-def _rule_of(info) -> tuple[Rule | None, tuple]:
-    """The Rule in a field's metadata (also inside Optional[Annotated[...]]) and its Literal values, if any."""
-    found = [m for m in info.metadata if isinstance(m, Rule)]
-    stack, literals = [info.annotation], ()
-    while stack:
-        annotation = stack.pop()
-        if get_origin(annotation) is Literal:
-            literals = get_args(annotation)
-        elif hasattr(annotation, "__metadata__"):
-            found += [m for m in annotation.__metadata__ if isinstance(m, Rule)]
-            stack.append(get_args(annotation)[0])
-        else:
-            stack.extend(get_args(annotation))
-    return (found[0] if found else None), literals
 
 
 def _ordered_fields(model: type[Record]) -> list[str]:
@@ -52,7 +35,7 @@ def field_rows(spec: InterfaceSpec) -> list[dict]:
     rows = []
     for name in _ordered_fields(spec.record):
         info = spec.record.model_fields[name]
-        rule, literals = _rule_of(info)
+        rule, literals = rule_of(info)
         table = rule if isinstance(rule, CodeTable) else None
         rows.append({
             "name": name,
@@ -73,7 +56,7 @@ def table_anchor(table: CodeTable) -> str:
 
 def code_tables(spec: InterfaceSpec) -> list[dict]:
     """The code tables the interface's fields use, in the order of codes.TABLES, with their anchors in the guide."""
-    used = {_rule_of(info)[0] for info in spec.record.model_fields.values()}
+    used = {rule_of(info)[0] for info in spec.record.model_fields.values()}
     return [{"anchor": table_anchor(t), "table": t} for t in TABLES if t in used]
 
 

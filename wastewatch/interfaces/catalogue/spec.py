@@ -7,7 +7,8 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
-from typing import Annotated, ClassVar, Literal
+from functools import cached_property
+from typing import Annotated, ClassVar, Literal, get_args, get_origin
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 from pydantic_core import core_schema
@@ -30,6 +31,7 @@ class Format(Rule):
     kind: str = "编码"
     strptime: str | None = None  # also a real calendar date/time in this format
     within_org: bool = False
+    personal: str = ""  # personal data: how it is masked (core.masking), and it is encrypted at rest
 
     def __get_pydantic_core_schema__(self, source, handler):
         return core_schema.with_info_plain_validator_function(self.check)
@@ -63,6 +65,7 @@ class Text(Rule):
     """Free text: not blank, at most `max_length` characters."""
 
     max_length: int
+    personal: str = ""  # personal data: how it is masked (core.masking), and it is encrypted at rest
 
     def check(self, value):
         if isinstance(value, str) and value.strip() and len(value) <= self.max_length:
@@ -140,7 +143,8 @@ OwnCode = digits(18, ENTITY_CODE, own=True)
 EntityCode = digits(18, ENTITY_CODE)
 # The registry's validators, so that a code the interface accepts is one the registry accepts.
 Plate = Annotated[str, Format(plate_validator.regex.pattern, "车牌号，如 浙J12345、新能源车 浙JD12345")]
-Phone = Annotated[str, Format(phone_validator.regex.pattern, "11 位手机号或带区号的固定电话，如 13805761234、0576-88123456")]
+Phone = Annotated[str, Format(phone_validator.regex.pattern, "11 位手机号或带区号的固定电话，如 13805761234、0576-88123456",
+                              personal="phone")]
 CreditCode = Annotated[str, Format(credit_code_validator.regex.pattern, "18 位统一社会信用代码")]
 Serial = Annotated[str, Format(r"^[0-9A-Za-z_-]{1,32}$", "1–32 位字母、数字、下划线或连字符")]
 Time = Annotated[str, Format(
@@ -156,10 +160,26 @@ OpenTime = Annotated[str, Format(
 Area = Annotated[Decimal, Quantity("平方米", 0, 10_000_000, gt=True)]
 Name = Annotated[str, Text(100)]
 Address = Annotated[str, Text(200)]
-Person = Annotated[str, Text(32)]
+Person = Annotated[str, Text(32, personal="name")]
 Lon = Annotated[Decimal, Quantity("度", 73, 136)]
 Lat = Annotated[Decimal, Quantity("度", 3, 54)]
 Flag = Annotated[str, FLAG]
+
+
+def rule_of(info) -> tuple[Rule | None, tuple]:
+    """The Rule in a field's metadata (also inside Optional[Annotated[...]]) and its Literal values, if any."""
+    found = [m for m in info.metadata if isinstance(m, Rule)]
+    stack, literals = [info.annotation], ()
+    while stack:
+        annotation = stack.pop()
+        if get_origin(annotation) is Literal:
+            literals = get_args(annotation)
+        elif hasattr(annotation, "__metadata__"):
+            found += [m for m in annotation.__metadata__ if isinstance(m, Rule)]
+            stack.append(get_args(annotation)[0])
+        else:
+            stack.extend(get_args(annotation))
+    return (found[0] if found else None), literals
 
 
 class Record(BaseModel):
@@ -296,6 +316,12 @@ class InterfaceSpec:
             problems.append(f"lands_in {self.lands_in!r} names no store")
         if problems:
             raise ValueError(f"interface spec {self.code}: " + "; ".join(problems))
+
+    @cached_property
+    def personal_fields(self) -> dict[str, str]:
+        """Field → mask kind of the personal data this interface carries (encrypted at rest, masked on screen)."""
+        rules = {name: rule_of(info)[0] for name, info in self.record.model_fields.items()}
+        return {name: rule.personal for name, rule in rules.items() if getattr(rule, "personal", "")}
 
     @property
     def frequency_label(self) -> str:

@@ -16,7 +16,7 @@ from wastewatch.accounts.models import User
 from wastewatch.core.models import AuditRecord
 from wastewatch.interfaces import catalogue, clients, relay, selectors, signing
 from wastewatch.interfaces.models import RelayMessage
-from wastewatch.registry.models import Region
+from wastewatch.registry.models import Estate, Region
 
 pytestmark = pytest.mark.django_db
 COMMUNITY = "331002001001"
@@ -297,7 +297,8 @@ def test_a_county_sees_only_its_own_messages_and_the_health_page_counts_them(cou
     community = Region.objects.filter(level="community", code__startswith="331003").values_list("code", flat=True).first()
     huangyan = clients.api_client_create(actor=city_admin, name="黄岩区垃圾分类系统", region=Region.objects.get(code="331003000000"))
     push(county_system, "estate", [estate(800015)])
-    assert push(huangyan, "estate", [estate(800016, community=community)])["accepted"] == 1
+    place = Estate.objects.filter(region__code__startswith="331003").values("lon", "lat").first()
+    assert push(huangyan, "estate", [estate(800016, community=community, lon=str(place["lon"]), lat=str(place["lat"]))])["accepted"] == 1
     other = messages_of(800016, community)[0]
     assert other.region_code == "331003000000"
 
