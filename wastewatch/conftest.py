@@ -3,6 +3,7 @@ import pytest
 from django.test import Client
 
 from wastewatch.accounts.models import Role, User
+from wastewatch.core.testing import chromium_page
 from wastewatch.simulator.democity import DEMO_PASSWORD, DemoCity
 
 
@@ -75,3 +76,11 @@ def page_client():
         return client
 
     return make
+
+
+@pytest.fixture
+def browser_page(live_server):
+    """Headless chromium on the live test server; the transactional live-server database gets the demo city anew."""
+    DemoCity("small").load()
+    with chromium_page() as page:
+        yield page

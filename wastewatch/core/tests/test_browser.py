@@ -8,17 +8,9 @@ import pytest
 
 from wastewatch.core import spreadsheets
 from wastewatch.core.resources import get
-from wastewatch.core.testing import SHOTS, chromium_page, log_in
-from wastewatch.simulator.democity import DemoCity
+from wastewatch.core.testing import SHOTS, log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def browser_page(live_server):
-    DemoCity("small").load()
-    with chromium_page() as page:
-        yield page
 
 
 def test_city_admin_browses_imports_and_exports(browser_page, live_server, tmp_path):

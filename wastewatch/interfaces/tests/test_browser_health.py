@@ -2,19 +2,11 @@
 a county's rejected records, the county page; a county admin on a phone sees only their county."""
 import pytest
 
-from wastewatch.core.testing import SHOTS, chromium_page, log_in
+from wastewatch.core.testing import SHOTS, log_in
 from wastewatch.interfaces import health
 from wastewatch.interfaces.tests.conftest import JIAOJIANG, SANMEN, TIANTAI
-from wastewatch.simulator.democity import DemoCity
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def browser_page(live_server):
-    DemoCity("small").load()
-    with chromium_page() as page:
-        yield page
 
 
 def test_the_city_follows_a_rejection_from_the_matrix_to_its_reason(browser_page, live_server, week_of_flows):
