@@ -9,6 +9,10 @@ from wastewatch.core.resources import get as get_resource
 from .mappers import MAPPERS
 
 
+def lands_in_registry(spec) -> bool:
+    return spec.code in MAPPERS
+
+
 def land(*, client, spec, data, deleted):
     mapper = MAPPERS.get(spec.code)
     if mapper is None:

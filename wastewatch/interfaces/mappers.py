@@ -54,11 +54,10 @@ def _organisation_code(name, region_code, *, required):
 
     An unknown name is passed on where the registry needs the company (its "不存在" message then names it),
     and left out where it is optional: the record itself keeps the name in the interface archive."""
-    candidates = Organisation.objects.filter(name=(name or "").strip()).order_by("id")
-    found = candidates.filter(region__code__startswith=(region_code or "")[:6]).first() or candidates.first()
-    if found:
-        return found.code
-    return name if required else None
+    candidates = list(Organisation.objects.filter(name=(name or "").strip()).order_by("id").values_list("code", "region_id"))
+    county = (region_code or "")[:6]
+    found = next((code for code, region in candidates if region.startswith(county)), None) or next((c for c, _ in candidates), None)
+    return found or (name if required else None)
 
 
 COMMON_SITE = {"region": "orgCode", "address": "address", "lon": "lon", "lat": "lat",

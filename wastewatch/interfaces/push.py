@@ -18,8 +18,8 @@ from wastewatch.core.geo import county_contains, to_wgs84
 from wastewatch.core.pydantic_zh import translate_errors
 
 from . import landing, personal
-from .models import FlowDay, InterfaceRecord, PushBatch
-from .relay import relay_enqueue
+from .models import FlowDay, InterfaceRecord, PushBatch, RelayMessage
+from .relay import relay_message
 
 MAX_RECORDS = 1000
 # Record-level refusals, explained in the integration guide (catalogue/docs.py RECORD_ERRORS).
@@ -81,7 +81,53 @@ def _validated(spec, raw):
     return {f: str(raw.get(f)) for f in needed}, errors
 
 
-def _apply_record(*, client, spec, batch, index, raw):
+class _BatchWrites:
+    """What one batch reads and writes in the record store, gathered so that a batch of 1,000 costs a few
+    queries rather than thousands: stored records and referenced keys are read up front, the record store
+    and the relay outbox are written at the end, in the batch's transaction. Only the registry landing
+    runs per record, in its own savepoint, since it may refuse a record the catalogue accepted."""
+
+    def __init__(self, *, spec, batch, records):
+        self.spec, self.batch = spec, batch
+        dicts = [r for r in records if isinstance(r, dict)]
+        keys = {business_key(spec, r) for r in dicts}
+        self.stored = {r.key: r for r in InterfaceRecord.objects.filter(interface=spec.code, key__in=keys)}
+        self.referenced = {
+            ref.spec_code: set(InterfaceRecord.objects.filter(
+                interface=ref.spec_code, is_deleted=False, key__in={str(r[ref.field]) for r in dicts if r.get(ref.field)},
+            ).values_list("key", flat=True))
+            for ref in spec.references
+        }
+        self.changed, self.messages = {}, []
+
+    def reference_exists(self, ref, value) -> bool:
+        return str(value) in self.referenced[ref.spec_code]
+
+    def store(self, *, key, uid, org, data, deleted):
+        stored = self.stored.get(key)
+        existed = stored is not None and not stored.is_deleted
+        if stored is None:
+            stored = self.stored[key] = InterfaceRecord(interface=self.spec.code, key=key, region_code=org)
+        stored.uid, stored.batch, stored.is_deleted = uid, self.batch, deleted
+        if not deleted:
+            stored.data = personal.seal(self.spec, data)
+        self.changed[key] = stored
+        message = relay_message(spec=self.spec, batch=self.batch, key=key, uid=uid, data=data, deleted=deleted, existed=existed)
+        if message is not None:
+            self.messages.append(message)
+
+    def flush(self):
+        now = timezone.now()
+        new = [r for r in self.changed.values() if r.pk is None]
+        old = [r for r in self.changed.values() if r.pk is not None]
+        for r in self.changed.values():
+            r.updated_at = now
+        InterfaceRecord.objects.bulk_create(new, batch_size=500)
+        InterfaceRecord.objects.bulk_update(old, ["uid", "batch", "is_deleted", "data", "updated_at"], batch_size=500)
+        RelayMessage.objects.bulk_create(self.messages, batch_size=500)
+
+
+def _apply_record(*, client, spec, writes, index, raw):
     uid = str(raw.get("uid", "")) if isinstance(raw, dict) else ""
     if not isinstance(raw, dict):
         return _reject(index, uid, [{"field": "", "reason": "每条记录应为 JSON 对象"}])
@@ -98,12 +144,12 @@ def _apply_record(*, client, spec, batch, index, raw):
     missing = [
         {"field": ref.field, "reason": f"引用的{ref.spec_code}记录“{data[ref.field]}”尚未推送或已删除"}
         for ref in spec.references
-        if data.get(ref.field) and ref.applies(data) and not InterfaceRecord.objects.filter(interface=ref.spec_code, key=str(data[ref.field]), is_deleted=False).exists()
+        if data.get(ref.field) and ref.applies(data) and not writes.reference_exists(ref, data[ref.field])
     ]
     if missing:
         return {**_reject(index, uid, missing, "reference_missing"), "reference_failure": True}
     key = business_key(spec, data)
-    stored = InterfaceRecord.objects.filter(interface=spec.code, key=key).first()
+    stored = writes.stored.get(key)
     if stored is not None and not client.scope.covers_region(stored.region_code):
         return _reject(index, uid, [{"field": spec.business_key[0], "reason": "该编码已被其他县的记录使用"}], "key_conflict")
     if operation == "D":
@@ -117,21 +163,14 @@ def _apply_record(*, client, spec, batch, index, raw):
         return {"index": index, "uid": uid, "status": "unchanged", "errors": [], "complete": _complete(spec, data)}
     else:
         status = "updated"
-    try:
-        with transaction.atomic():
-            landing.land(client=client, spec=spec, data=data, deleted=operation == "D")
-            if stored is None:
-                InterfaceRecord.objects.create(interface=spec.code, key=key, region_code=org, uid=uid, data=personal.seal(spec, data), batch=batch)
-            else:
-                stored.uid, stored.batch = uid, batch
-                stored.is_deleted = operation == "D"
-                if operation != "D":
-                    stored.data = personal.seal(spec, data)
-                stored.save()
-            relay_enqueue(spec=spec, batch=batch, key=key, uid=uid, data=data, deleted=operation == "D")
-    except ServiceError as exc:
-        errors = [{"field": d.get("field", ""), "reason": d["reason"]} for d in exc.details] or [{"field": "", "reason": exc.message}]
-        return _reject(index, uid, errors, exc.code if exc.code in RECORD_CODES else "invalid_record")
+    if landing.lands_in_registry(spec):
+        try:
+            with transaction.atomic():
+                landing.land(client=client, spec=spec, data=data, deleted=operation == "D")
+        except ServiceError as exc:
+            errors = [{"field": d.get("field", ""), "reason": d["reason"]} for d in exc.details] or [{"field": "", "reason": exc.message}]
+            return _reject(index, uid, errors, exc.code if exc.code in RECORD_CODES else "invalid_record")
+    writes.store(key=key, uid=uid, org=org, data=data, deleted=operation == "D")
     return {"index": index, "uid": uid, "status": status, "errors": [], "complete": _complete(spec, data)}
 
 
@@ -157,7 +196,9 @@ def _count(batch, results, when):
 def push_apply(*, batch: PushBatch, spec, client) -> PushBatch:
     records = _records_of(batch.body.encode("utf-8"))
     with transaction.atomic():
-        results = [_apply_record(client=client, spec=spec, batch=batch, index=i, raw=raw) for i, raw in enumerate(records)]
+        writes = _BatchWrites(spec=spec, batch=batch, records=records)
+        results = [_apply_record(client=client, spec=spec, writes=writes, index=i, raw=raw) for i, raw in enumerate(records)]
+        writes.flush()
         counts = {s: sum(1 for r in results if r["status"] == s) for s in ("accepted", "updated", "deleted", "unchanged", "rejected")}
         for field, value in counts.items():
             setattr(batch, field, value)

@@ -1,7 +1,7 @@
 """The provincial relay: a transactional outbox that forwards the 22 provincial interfaces to the provincial platform.
 
-Enqueue. `relay_enqueue` is called by the push pipeline inside the savepoint that stores the record, so a record
-change and its outbox message commit or roll back together (DESIGN rule 6). Only stored changes are queued
+Enqueue. `relay_message` gives the push pipeline the message it writes with the record, in the same transaction,
+so a record change and its outbox message commit or roll back together (DESIGN rule 6). Only stored changes are queued
 (accepted, updated, deleted); unchanged and rejected records are not. A city replay that changes data is queued
 like any push, because the province must end up with what the city holds.
 
@@ -76,27 +76,25 @@ def backoff(attempts: int) -> timedelta:
 # --- enqueue -------------------------------------------------------------------------------------------------
 
 
-def relay_enqueue(*, spec, batch, key: str, uid: str, data: dict, deleted: bool) -> RelayMessage | None:
-    """Queue a stored change of a provincial interface; called inside the record's savepoint, so it is atomic with it.
+def relay_message(*, spec, batch, key: str, uid: str, data: dict, deleted: bool, existed: bool) -> RelayMessage | None:
+    """The outbox message of a stored change of a provincial interface, unsaved: the push pipeline writes it
+    with the record in the batch's transaction, so a record change and its message commit or roll back together.
 
-    The operation is provisional (D, or I/U by the key's earlier messages) and settled when the message is sent."""
+    The operation is provisional (D, or I/U by whether the key was stored before) and settled when it is sent."""
     if not spec.provincial:
         return None
-    return RelayMessage.objects.create(
+    operation = RelayMessage.Operation
+    return RelayMessage(
         interface=spec.code, key=key, region_code=batch.region_code, batch=batch,
-        operation=RelayMessage.Operation.DELETE if deleted else _insert_or_update(spec.code, key),
+        operation=operation.DELETE if deleted else operation.UPDATE if existed else operation.INSERT,
         payload={"uid": uid, **personal.seal(spec, data)},
     )
 
 
-def _insert_or_update(interface: str, key: str, *, before_id=None, statuses=None) -> str:
-    """I when the key has no earlier message (of these statuses) or the latest one is a delete, else U."""
-    earlier = RelayMessage.objects.filter(interface=interface, key=key)
-    if before_id is not None:
-        earlier = earlier.filter(id__lt=before_id)
-    if statuses is not None:
-        earlier = earlier.filter(status__in=statuses)
-    latest = earlier.order_by("-id").values_list("operation", flat=True).first()
+def _insert_or_update(interface: str, key: str, *, before_id) -> str:
+    """I when the key has no earlier sent message or the latest one sent was a delete, else U."""
+    latest = (RelayMessage.objects.filter(interface=interface, key=key, id__lt=before_id, status=Status.SENT)
+              .order_by("-id").values_list("operation", flat=True).first())
     return RelayMessage.Operation.INSERT if latest in (None, RelayMessage.Operation.DELETE) else RelayMessage.Operation.UPDATE
 
 
@@ -170,7 +168,7 @@ def _operation(message: RelayMessage) -> str:
     """D for a delete; otherwise I unless the key was already sent (and not deleted since): never twice as new."""
     if message.operation == RelayMessage.Operation.DELETE:
         return message.operation
-    return _insert_or_update(message.interface, message.key, before_id=message.pk, statuses=[Status.SENT])
+    return _insert_or_update(message.interface, message.key, before_id=message.pk)
 
 
 def _request(message: RelayMessage) -> urllib.request.Request:
