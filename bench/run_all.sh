@@ -5,6 +5,7 @@
 #   BENCH_DB=sqlite   run on one backend only (sqlite|postgres|all, default all)
 #   BENCH_N=200       timed requests per endpoint in bench_list
 #   BENCH_ROWS=10000  rows imported by bench_import
+#   BENCH_PUSH_SECONDS=15  timed push time per interface and batch size in bench_push
 #   BENCH_REF=HEAD    measure that commit (exported read-only with git archive to var/bench-src/)
 #                     instead of the working tree, e.g. while others are editing it
 set -euo pipefail
@@ -37,4 +38,5 @@ start=$SECONDS
 .venv/bin/python bench/bench_list.py --db "$db" -n "${BENCH_N:-200}"
 # Diagnostic: the same requests through a WSGI server that keeps one DB connection (see README).
 .venv/bin/python bench/bench_list.py --db "$db" -n "${BENCH_N:-200}" --server wsgiref
+.venv/bin/python bench/bench_push.py --db "$db" --seconds "${BENCH_PUSH_SECONDS:-15}"
 echo "all benchmarks done in $((SECONDS - start)) s; results in bench/results/"

@@ -63,6 +63,35 @@ def _located_in_county(client, data) -> bool:
     return county_contains(client.region_id[:6], float(data["lon"]), float(data["lat"]))
 
 
+def _unstorable(text: str) -> bool:
+    """JSON allows what no database column holds: NUL (PostgreSQL) and unpaired surrogates (UTF-8)."""
+    if "\x00" in text:
+        return True
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+def _shown(text: str) -> str:
+    """A string as it can be stored and answered: escaped as in JSON where it could not be."""
+    return json.dumps(text)[1:-1] if _unstorable(text) else text
+
+
+def _unstorable_fields(raw: dict) -> list[str]:
+    def bad(value):
+        if isinstance(value, str):
+            return _unstorable(value)
+        if isinstance(value, dict):
+            return any(bad(k) or bad(v) for k, v in value.items())
+        if isinstance(value, list):
+            return any(bad(v) for v in value)
+        return False
+
+    return [_shown(k) for k, v in raw.items() if bad(k) or bad(v)]
+
+
 def _reject(index, uid, errors, code="invalid_record"):
     """A refused record; `code` is one of the record-level codes of the integration guide (docs.RECORD_ERRORS)."""
     return {"index": index, "uid": uid, "status": "rejected", "code": code, "errors": errors}
@@ -89,7 +118,7 @@ class _BatchWrites:
 
     def __init__(self, *, spec, batch, records):
         self.spec, self.batch = spec, batch
-        dicts = [r for r in records if isinstance(r, dict)]
+        dicts = [r for r in records if isinstance(r, dict) and not _unstorable_fields(r)]
         keys = {business_key(spec, r) for r in dicts}
         self.stored = {r.key: r for r in InterfaceRecord.objects.filter(interface=spec.code, key__in=keys)}
         self.referenced = {
@@ -128,9 +157,12 @@ class _BatchWrites:
 
 
 def _apply_record(*, client, spec, writes, index, raw):
-    uid = str(raw.get("uid", "")) if isinstance(raw, dict) else ""
+    uid = _shown(str(raw.get("uid", ""))) if isinstance(raw, dict) else ""
     if not isinstance(raw, dict):
         return _reject(index, uid, [{"field": "", "reason": "每条记录应为 JSON 对象"}])
+    unstorable = _unstorable_fields(raw)
+    if unstorable:
+        return _reject(index, uid, [{"field": f, "reason": "含有不允许的字符（\\u0000 或不成对的 UTF-16 代理字符）"} for f in unstorable])
     data, errors = _validated(spec, raw)
     if errors:
         return _reject(index, uid, errors)
@@ -234,7 +266,7 @@ def push_receive(*, client, spec, body: bytes, received_at=None) -> PushBatch:
 
 def _search_keys(spec, records) -> str:
     """What the archive is searched by, since the body itself is encrypted: uids and business keys."""
-    values = {str(r.get(f)) for r in records if isinstance(r, dict) for f in ("uid", *spec.business_key) if r.get(f) not in (None, "")}
+    values = {_shown(str(r.get(f))) for r in records if isinstance(r, dict) for f in ("uid", *spec.business_key) if r.get(f) not in (None, "")}
     return " ".join(sorted(values))
 
 

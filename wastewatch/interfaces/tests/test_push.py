@@ -163,3 +163,12 @@ def test_a_place_outside_the_county_is_refused_with_the_reason(county_system):
     results = push(county_system, "estate", [huangyan, swapped]).json()["results"]
     assert [r["status"] for r in results] == ["rejected", "rejected"]
     assert results[0]["errors"][0]["field"] == "lon" and "不在本县范围内" in results[0]["errors"][0]["reason"]
+
+
+def test_a_string_no_database_can_hold_rejects_only_its_record(county_system):
+    body = json.dumps({"records": [estate(700030, unitName="东海\x00花园"), estate(700031, uid="u\ud800"), estate(700032)]}).encode()
+    answer = push(county_system, "estate", None, body=body).json()
+    assert [r["status"] for r in answer["results"]] == ["rejected", "rejected", "accepted"]
+    assert answer["results"][0]["errors"][0]["field"] == "unitName" and "\\u0000" in answer["results"][0]["errors"][0]["reason"]
+    assert answer["results"][1]["uid"] == "u\\ud800"
+    assert Estate.objects.filter(code=f"{COMMUNITY}700032").exists()
