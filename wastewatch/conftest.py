@@ -79,8 +79,16 @@ def page_client():
 
 
 @pytest.fixture
-def browser_page(live_server):
-    """Headless chromium on the live test server; the transactional live-server database gets the demo city anew."""
+def live_demo_city(live_server):
+    """The live test server's database is transactional, emptied after each test: it gets the demo city anew."""
     DemoCity("small").load()
+
+
+@pytest.fixture
+def browser_page(live_demo_city):
+    """Headless chromium on the live test server.
+
+    Ask for fixtures that write to the database before this one: while Playwright's loop runs in the test's
+    thread, Django's ORM there gets a connection of its own that pytest-django never closes."""
     with chromium_page() as page:
         yield page

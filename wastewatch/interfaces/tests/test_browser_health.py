@@ -9,7 +9,7 @@ from wastewatch.interfaces.tests.conftest import JIAOJIANG, SANMEN, TIANTAI
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_the_city_follows_a_rejection_from_the_matrix_to_its_reason(browser_page, live_server, week_of_flows):
+def test_the_city_follows_a_rejection_from_the_matrix_to_its_reason(live_demo_city, week_of_flows, browser_page, live_server):
     page, base = browser_page, live_server.url
     log_in(page, base, "city_admin")
     page.goto(base + "/interfaces/health/")
@@ -31,7 +31,7 @@ def test_the_city_follows_a_rejection_from_the_matrix_to_its_reason(browser_page
     page.screenshot(path=str(SHOTS / "health-county.png"), full_page=True)
 
 
-def test_a_county_admin_on_a_phone_sees_only_their_county(browser_page, live_server, week_of_flows):
+def test_a_county_admin_on_a_phone_sees_only_their_county(live_demo_city, week_of_flows, browser_page, live_server):
     page, base = browser_page, live_server.url
     page.set_viewport_size({"width": 390, "height": 844})
     log_in(page, base, "jiaojiang_admin")
