@@ -11,7 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.views.decorators.http import require_POST
@@ -90,7 +90,8 @@ def _post_data(resource, request):
     return data
 
 
-def _query_without_page(request):
+def query_without_page(request):
+    """The list's filters as a query string, for links to its other pages and its exports."""
     params = request.GET.copy()
     params.pop("page", None)
     return params.urlencode()
@@ -110,7 +111,7 @@ def list_view(request, resource: Resource):
         "resource": resource, "page": page, "rows": rows,
         "columns": [resource.field_label(c) for c in resource.list_columns],
         "filters": [(f, request.GET.get(f.name, "")) for f in resource.filters],
-        "q": request.GET.get("q", ""), "query": _query_without_page(request),
+        "q": request.GET.get("q", ""), "query": query_without_page(request),
         "urls": _urls(resource),
     }
     template = "core/_list_results.html" if request.headers.get("HX-Request") and request.headers.get("HX-Target") == "results" else "core/list.html"

@@ -1,9 +1,9 @@
 """Receiving a batch of one interface: archive it raw, then apply every record on its own.
 
 A batch is archived (committed) before anything else happens, then applied in
-one transaction with a savepoint per record, and only then answered: a client
-that got an answer has its records stored; one that did not retries, and the
-retry of a body already applied changes nothing.
+one transaction (a savepoint per record only where the registry may refuse it),
+and only then answered: a client that got an answer has its records stored; one
+that did not retries, and the retry of a body already applied changes nothing.
 """
 import json
 
@@ -18,12 +18,12 @@ from wastewatch.core.geo import county_contains, to_wgs84
 from wastewatch.core.pydantic_zh import translate_errors
 
 from . import landing, personal
-from .models import FlowDay, InterfaceRecord, PushBatch, RelayMessage
+from .models import ApiClient, FlowDay, InterfaceRecord, PushBatch, RelayMessage
 from .relay import relay_message
 
 MAX_RECORDS = 1000
-# Record-level refusals, explained in the integration guide (catalogue/docs.py RECORD_ERRORS).
 RESULT_LABELS = {"accepted": "新增", "updated": "更新", "deleted": "删除", "unchanged": "无变化", "rejected": "拒收"}
+# Record-level refusals, explained in the integration guide (catalogue/docs.py RECORD_ERRORS).
 RECORD_CODES = ("invalid_record", "out_of_county", "reference_missing", "key_conflict", "record_not_found")
 COORD_SYSTEMS = {"WGS84": "wgs84", "GCJ02": "gcj02", "BD09": "bd09"}
 
@@ -118,12 +118,14 @@ class _BatchWrites:
 
     def __init__(self, *, spec, batch, records):
         self.spec, self.batch = spec, batch
-        dicts = [r for r in records if isinstance(r, dict) and not _unstorable_fields(r)]
-        keys = {business_key(spec, r) for r in dicts}
+        dicts = [r for r in records if isinstance(r, dict)]
+        # Keys no column can hold belong to records that will be refused; a query must not carry them.
+        keys = {k for k in (business_key(spec, r) for r in dicts) if not _unstorable(k)}
         self.stored = {r.key: r for r in InterfaceRecord.objects.filter(interface=spec.code, key__in=keys)}
         self.referenced = {
             ref.spec_code: set(InterfaceRecord.objects.filter(
-                interface=ref.spec_code, is_deleted=False, key__in={str(r[ref.field]) for r in dicts if r.get(ref.field)},
+                interface=ref.spec_code, is_deleted=False,
+                key__in={v for v in (str(r[ref.field]) for r in dicts if r.get(ref.field)) if not _unstorable(v)},
             ).values_list("key", flat=True))
             for ref in spec.references
         }
@@ -212,13 +214,13 @@ def _complete(spec, data) -> bool:
     return all(data.get(f) not in (None, "") for f in fields)
 
 
-def _count(batch, results, when):
+def _count(batch, results, counts, when):
     """Add the batch to its county's FlowDay counters, in the batch's transaction."""
     day = timezone.localtime(when).date()
     row, _ = FlowDay.objects.get_or_create(region_code=batch.region_code, interface=batch.interface, day=day)
     FlowDay.objects.filter(pk=row.pk).update(
         batches=F("batches") + 1, records=F("records") + len(results),
-        **{s: F(s) + sum(1 for r in results if r["status"] == s) for s in ("accepted", "updated", "deleted", "unchanged", "rejected")},
+        **{status: F(status) + n for status, n in counts.items()},
         reference_failures=F("reference_failures") + sum(1 for r in results if r.pop("reference_failure", False)),
         complete=F("complete") + sum(1 for r in results if r.pop("complete", False)),
         last_record_at=when,
@@ -231,19 +233,19 @@ def push_apply(*, batch: PushBatch, spec, client) -> PushBatch:
         writes = _BatchWrites(spec=spec, batch=batch, records=records)
         results = [_apply_record(client=client, spec=spec, writes=writes, index=i, raw=raw) for i, raw in enumerate(records)]
         writes.flush()
-        counts = {s: sum(1 for r in results if r["status"] == s) for s in ("accepted", "updated", "deleted", "unchanged", "rejected")}
+        counts = {s: sum(1 for r in results if r["status"] == s) for s in RESULT_LABELS}
         for field, value in counts.items():
             setattr(batch, field, value)
         batch.record_count = len(records)
         if batch.replay_of_id is None:  # a replay by the city is not the county's data flow
-            _count(batch, results, batch.received_at)
+            _count(batch, results, counts, batch.received_at)
         else:
             for r in results:
                 r.pop("reference_failure", None), r.pop("complete", None)
         batch.results = results
         batch.status = PushBatch.Status.APPLIED
         batch.save()
-        client.__class__.objects.filter(pk=client.pk).update(last_push_at=timezone.now())
+        ApiClient.objects.filter(pk=client.pk).update(last_push_at=timezone.now())
     return batch
 
 

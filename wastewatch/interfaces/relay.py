@@ -101,13 +101,17 @@ def _insert_or_update(interface: str, key: str, *, before_id) -> str:
 # --- drain ---------------------------------------------------------------------------------------------------
 
 
-def due_heads(now):
-    """Pending messages due by `now` with no older pending or dead message of the same key, oldest first."""
-    blocker = RelayMessage.objects.filter(
+def blockers():
+    """For a subquery: the older pending or dead messages of the outer message's key, which it must wait behind."""
+    return RelayMessage.objects.filter(
         interface=OuterRef("interface"), key=OuterRef("key"), id__lt=OuterRef("id"), status__in=(Status.PENDING, Status.DEAD),
     )
+
+
+def due_heads(now):
+    """Pending messages due by `now` with no older pending or dead message of the same key, oldest first."""
     return (RelayMessage.objects.filter(status=Status.PENDING, next_attempt_at__lte=now)
-            .exclude(Exists(blocker)).order_by("id"))
+            .exclude(Exists(blockers())).order_by("id"))
 
 
 def relay_drain(*, now=None, limit: int = DRAIN_LIMIT) -> dict:
@@ -232,7 +236,12 @@ def relay_retry(*, actor, message: RelayMessage) -> RelayMessage:
     return message
 
 
+def status_counts(messages) -> dict:
+    """Messages per status, every status present."""
+    counts = dict(messages.values_list("status").annotate(n=Count("id")).order_by())
+    return {status: counts.get(status, 0) for status in Status.values}
+
+
 def relay_summary() -> dict:
     """Counts per status over the whole outbox, for the command and the logs."""
-    counts = dict(RelayMessage.objects.values_list("status").annotate(n=Count("id")).order_by())
-    return {status: counts.get(status, 0) for status in Status.values}
+    return status_counts(RelayMessage.objects.all())

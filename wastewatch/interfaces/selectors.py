@@ -1,26 +1,28 @@
 import json
 
-from django.db.models import Count, Exists, OuterRef
+from django.db.models import Count, Exists
 from django.http import Http404
 
-from . import personal
+from . import personal, relay
 from .models import ApiClient, PushBatch, RelayMessage
 
 
-def clients_visible(*, user):
+def in_scope(queryset, *, user, region_lookup="region_code"):
+    """The rows of the user's region subtree; nothing for organisation-bound users (a hauler has no county data flow)."""
     scope = user.scope
     if scope.nothing or scope.organisation_id is not None:
-        return ApiClient.objects.none()
-    return ApiClient.objects.filter(region__code__startswith=scope.region_prefix).select_related("region").order_by("region_id", "name")
+        return queryset.none()
+    return queryset.filter(**{f"{region_lookup}__startswith": scope.region_prefix})
+
+
+def clients_visible(*, user):
+    return in_scope(ApiClient.objects.select_related("region"), user=user, region_lookup="region__code").order_by("region_id", "name")
 
 
 def batches_visible(*, user, params=None):
     """The push archive a user may search: their own county's batches only."""
     params = params or {}
-    scope = user.scope
-    if scope.nothing or scope.organisation_id is not None:
-        return PushBatch.objects.none()
-    qs = PushBatch.objects.filter(region_code__startswith=scope.region_prefix).select_related("client")
+    qs = in_scope(PushBatch.objects.select_related("client"), user=user)
     if params.get("interface"):
         qs = qs.filter(interface=params["interface"])
     if params.get("county"):
@@ -49,15 +51,8 @@ def batch_get(*, user, pk):
     return batch
 
 
-def _relay_in_scope(user):
-    scope = user.scope
-    if scope.nothing or scope.organisation_id is not None:
-        return RelayMessage.objects.none()
-    return RelayMessage.objects.filter(region_code__startswith=scope.region_prefix)
-
-
 def _relay_filtered(user, params):
-    qs = _relay_in_scope(user)
+    qs = in_scope(RelayMessage.objects.all(), user=user)
     if params.get("interface"):
         qs = qs.filter(interface=params["interface"])
     if params.get("county"):
@@ -72,21 +67,16 @@ def relay_messages_visible(*, user, params=None):
     qs = _relay_filtered(user, params)
     if params.get("status"):
         qs = qs.filter(status=params["status"])
-    blocker = RelayMessage.objects.filter(
-        interface=OuterRef("interface"), key=OuterRef("key"), id__lt=OuterRef("id"),
-        status__in=(RelayMessage.Status.PENDING, RelayMessage.Status.DEAD),
-    )
-    return qs.annotate(blocked=Exists(blocker)).order_by("-id")
+    return qs.annotate(blocked=Exists(relay.blockers())).order_by("-id")
 
 
 def relay_status_counts(*, user, params=None) -> dict:
     """Messages per status under the page's interface and county filters (not its status filter), every status present."""
-    rows = dict(_relay_filtered(user, params or {}).values_list("status").annotate(n=Count("id")).order_by())
-    return {status: rows.get(status, 0) for status in RelayMessage.Status.values}
+    return relay.status_counts(_relay_filtered(user, params or {}))
 
 
 def relay_message_get(*, user, pk):
-    message = _relay_in_scope(user).filter(pk=pk).first()
+    message = in_scope(RelayMessage.objects.all(), user=user).filter(pk=pk).first()
     if message is None:
         raise Http404("转发消息不存在或不在您的数据权限范围内")
     return message

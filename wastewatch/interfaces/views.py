@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from wastewatch.core.api import file_response
+from wastewatch.core.views import query_without_page
 from wastewatch.core.errors import ServiceError
 from wastewatch.registry.models import Region
 
@@ -58,7 +59,7 @@ def batch_list(request):
     page = Paginator(selectors.batches_visible(user=request.user, params=request.GET), 50).get_page(request.GET.get("page"))
     return render(request, "interfaces/batches.html", {
         "page": page, "params": request.GET, "specs": catalogue.all_specs(),
-        "query": "&".join(f"{k}={v}" for k, v in request.GET.items() if k != "page"),
+        "query": query_without_page(request),
     })
 
 
@@ -161,7 +162,7 @@ def relay_list(request):
         "page": page, "params": request.GET, "specs": catalogue.provincial(), "counties": counties,
         "tallies": [(value, label, counts[value]) for value, label in relay.RelayMessage.Status.choices],
         "statuses": relay.RelayMessage.Status.choices, "enabled": relay.enabled(), "max_attempts": relay.max_attempts(),
-        "query": "&".join(f"{k}={v}" for k, v in request.GET.items() if k != "page"),
+        "query": query_without_page(request),
     })
 
 

@@ -355,3 +355,23 @@ def all_specs() -> list[InterfaceSpec]:
 
 def provincial() -> list[InterfaceSpec]:
     return [s for s in all_specs() if s.provincial]
+
+
+def push_order(specs) -> list:
+    """The specs with every referenced interface before the ones that reference it; otherwise by catalogue number."""
+    by_code = {s.code: s for s in specs}
+    order, placed = [], set()
+
+    def place(spec, path):
+        if spec.code in placed:
+            return
+        for ref in spec.references:
+            needed = by_code.get(ref.spec_code)
+            if needed is not None and needed.code not in path:
+                place(needed, path | {spec.code})
+        placed.add(spec.code)
+        order.append(spec)
+
+    for spec in sorted(specs, key=lambda s: s.number):
+        place(spec, {spec.code})
+    return order

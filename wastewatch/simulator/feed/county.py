@@ -22,30 +22,10 @@ CLIENT_NAME = "{county}垃圾分类系统（模拟）"
 REFRESH_PER_DAY = 3  # registry records a county re-sends on a later day: its day's changes, not the whole registry
 
 
-def push_order(specs) -> list:
-    """The specs with every referenced interface before the ones that reference it; otherwise by catalogue number."""
-    by_code = {s.code: s for s in specs}
-    order, placed = [], set()
-
-    def place(spec, path):
-        if spec.code in placed:
-            return
-        for ref in spec.references:
-            needed = by_code.get(ref.spec_code)
-            if needed is not None and needed.code not in path:
-                place(needed, path | {spec.code})
-        placed.add(spec.code)
-        order.append(spec)
-
-    for spec in sorted(specs, key=lambda s: s.number):
-        place(spec, {spec.code})
-    return order
-
-
 def skipped(specs, never) -> set[str]:
     """The interfaces not onboarded, and those that cannot work without them (a required reference to one)."""
     out = set(never)
-    for spec in push_order(specs):
+    for spec in catalogue.push_order(specs):
         if any(ref.spec_code in out and spec.record.model_fields[ref.field].is_required() for ref in spec.references):
             out.add(spec.code)
     return out
@@ -105,7 +85,7 @@ class CountySystem:
         self.data = None
         specs = catalogue.all_specs()
         self.skipped = skipped(specs, part.never)
-        self.specs = [s for s in push_order(specs) if s.code not in self.skipped]
+        self.specs = [s for s in catalogue.push_order(specs) if s.code not in self.skipped]
         self.referenced = faults.referenced_codes(specs)
         self.credit: dict[str, float] = {}
 
