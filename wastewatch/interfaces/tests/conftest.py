@@ -4,12 +4,38 @@ import json
 from datetime import timedelta
 
 import pytest
+from django.test import Client
 from django.utils import timezone
 
-from wastewatch.interfaces import catalogue, clients, push
+from wastewatch.interfaces import catalogue, clients, push, signing
 from wastewatch.registry.models import Estate, Region
 
 JIAOJIANG, SANMEN, TIANTAI = "331002", "331022", "331023"
+COMMUNITY = "331002001001"  # a community of 椒江区 in the small demo city
+
+
+@pytest.fixture
+def county_system(city_admin):
+    """椒江区's county system: its API client and the secret it signs with."""
+    return clients.api_client_create(actor=city_admin, name="椒江区垃圾分类系统", region=Region.objects.get(code="331002000000"))
+
+
+def estate(serial, community=COMMUNITY, **changes):
+    """A valid new estate record (the catalogue's example) with its own code."""
+    record = copy.deepcopy(catalogue.get("estate").example)
+    record.update({"uid": f"u{serial}", "operation": "I", "orgCode": community, "unitCode": f"{community}{serial:06d}", "unitName": f"推送小区{serial}"})
+    record.update(changes)
+    return record
+
+
+def signed_push(system, code, records, *, body=None, nonce=None, **header_changes):
+    """POST the records (or this exact body) to the push API, signed as the county system; header_changes override."""
+    api_client, secret = system
+    path = f"/api/v1/push/{code}"
+    body = body if body is not None else json.dumps({"records": records}, ensure_ascii=False).encode("utf-8")
+    headers = signing.headers_for(api_client.app_key, secret, "POST", path, body, nonce=nonce)
+    headers.update(header_changes)
+    return Client().post(path, body, content_type="application/json", **{"HTTP_" + k.upper().replace("-", "_"): v for k, v in headers.items()})
 
 
 def community_of(county):

@@ -8,24 +8,11 @@ from wastewatch.core.models import AuditRecord
 from wastewatch.core.resources import get as get_resource
 from wastewatch.interfaces import catalogue, clients
 from wastewatch.interfaces.mappers import MAPPERS
-from wastewatch.interfaces.tests.test_push import push
+from wastewatch.interfaces.tests.conftest import signed_push as push
 from wastewatch.registry import choices
 from wastewatch.registry.models import Organisation, Region
 
 pytestmark = pytest.mark.django_db
-
-
-def dependency_order(codes):
-    """Referenced interfaces first, as a county system must push them."""
-    ordered, pending = [], list(codes)
-    while pending:
-        for code in pending:
-            needs = {r.spec_code for r in catalogue.get(code).references} & set(codes)
-            if needs <= set(ordered):
-                ordered.append(code)
-                pending.remove(code)
-                break
-    return ordered
 
 
 def county_system_for(county_code, actor):
@@ -61,7 +48,7 @@ def example(code, communities):
 
 def test_each_registry_interface_lands_in_its_registry_type(city_admin):
     systems, communities = {}, _communities_in_demo_city()
-    for code in dependency_order(list(MAPPERS)):
+    for code in [s.code for s in catalogue.push_order([catalogue.get(c) for c in MAPPERS])]:
         record = example(code, communities)
         county = record["orgCode"][:6] + "000000"
         system = systems.setdefault(county, county_system_for(county, city_admin))

@@ -5,7 +5,8 @@ from django.db import connection
 
 from wastewatch.accounts.models import User
 from wastewatch.interfaces.models import InterfaceRecord, PushBatch, RelayMessage
-from wastewatch.interfaces.tests.test_push import COMMUNITY, county_system, estate, push  # noqa: F401  (fixture)
+from wastewatch.interfaces.tests.conftest import COMMUNITY, estate
+from wastewatch.interfaces.tests.conftest import signed_push as push
 
 pytestmark = pytest.mark.django_db
 PHONE, NAME = "13905769876", "欧阳秀兰"

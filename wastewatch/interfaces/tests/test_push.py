@@ -10,32 +10,11 @@ from wastewatch.accounts.models import User
 from wastewatch.core.models import AuditRecord
 from wastewatch.interfaces import catalogue, clients, signing
 from wastewatch.interfaces.models import InterfaceRecord, PushBatch
-from wastewatch.registry.models import Estate, Region
+from wastewatch.interfaces.tests.conftest import COMMUNITY, estate
+from wastewatch.interfaces.tests.conftest import signed_push as push
+from wastewatch.registry.models import Estate
 
 pytestmark = pytest.mark.django_db
-COMMUNITY = "331002001001"
-
-
-@pytest.fixture
-def county_system(city_admin):
-    client, secret = clients.api_client_create(actor=city_admin, name="椒江区垃圾分类系统", region=Region.objects.get(code="331002000000"))
-    return client, secret
-
-
-def estate(serial, **changes):
-    record = copy.deepcopy(catalogue.get("estate").example)
-    record.update({"uid": f"u{serial}", "operation": "I", "orgCode": COMMUNITY, "unitCode": f"{COMMUNITY}{serial:06d}", "unitName": f"推送小区{serial}"})
-    record.update(changes)
-    return record
-
-
-def push(system, code, records, *, body=None, nonce=None, **header_changes):
-    api_client, secret = system
-    path = f"/api/v1/push/{code}"
-    body = body if body is not None else json.dumps({"records": records}, ensure_ascii=False).encode("utf-8")
-    headers = signing.headers_for(api_client.app_key, secret, "POST", path, body, nonce=nonce)
-    headers.update(header_changes)
-    return Client().post(path, body, content_type="application/json", **{"HTTP_" + k.upper().replace("-", "_"): v for k, v in headers.items()})
 
 
 def test_a_valid_record_lands_in_the_registry_with_its_audit_row(county_system):

@@ -9,17 +9,16 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from django.http import Http404
-from django.test import Client
 from django.utils import timezone
 
 from wastewatch.accounts.models import User
 from wastewatch.core.models import AuditRecord
 from wastewatch.interfaces import catalogue, clients, relay, selectors, signing
 from wastewatch.interfaces.models import RelayMessage
+from wastewatch.interfaces.tests.conftest import COMMUNITY, estate, signed_push
 from wastewatch.registry.models import Estate, Region
 
 pytestmark = pytest.mark.django_db
-COMMUNITY = "331002001001"
 PROVINCE_KEY, PROVINCE_SECRET = "city331000", "province-shared-secret"
 OK, SERVER_ERROR, BUSINESS_ERROR, DROP = "ok", "500", "business", "drop"
 
@@ -94,24 +93,8 @@ def province(settings):
     receiver.close()
 
 
-@pytest.fixture
-def county_system(city_admin):
-    return clients.api_client_create(actor=city_admin, name="椒江区垃圾分类系统", region=Region.objects.get(code="331002000000"))
-
-
-def estate(serial, community=COMMUNITY, **changes):
-    record = copy.deepcopy(catalogue.get("estate").example)
-    record.update({"uid": f"u{serial}", "operation": "I", "orgCode": community, "unitCode": f"{community}{serial:06d}", "unitName": f"转发小区{serial}"})
-    record.update(changes)
-    return record
-
-
 def push(system, code, records):
-    api_client, secret = system
-    path = f"/api/v1/push/{code}"
-    body = json.dumps({"records": records}, ensure_ascii=False).encode("utf-8")
-    headers = signing.headers_for(api_client.app_key, secret, "POST", path, body)
-    response = Client().post(path, body, content_type="application/json", **{"HTTP_" + k.upper().replace("-", "_"): v for k, v in headers.items()})
+    response = signed_push(system, code, records)
     assert response.status_code == 200, response.content
     return response.json()
 
@@ -168,7 +151,7 @@ def test_order_per_key_is_kept_when_the_first_send_fails(province, county_system
     assert (first.status, second.status, second.attempts) == ("pending", "pending", 0)
     assert relay.relay_drain(now=now + timedelta(seconds=59))["sent"] == 0, "not due before its back-off"
     assert relay.relay_drain(now=now + timedelta(minutes=1)) == {"sent": 2, "failed": 0, "dead": 0}
-    assert [d for d in province.delivered() if d[1] != "转发小区800006"] == [("I", "转发小区800005"), ("U", "改名一次")]
+    assert [d for d in province.delivered() if d[1] != "推送小区800006"] == [("I", "推送小区800005"), ("U", "改名一次")]
 
 
 def test_failures_back_off_exponentially_then_dead_letter_and_a_page_retry_resumes_in_order(
@@ -188,7 +171,7 @@ def test_failures_back_off_exponentially_then_dead_letter_and_a_page_retry_resum
     dead, waiting = messages_of(800007)
     assert (dead.status, dead.attempts, waiting.status) == ("dead", 4, "pending")
     assert relay.relay_drain(now=now + timedelta(days=1))["sent"] == 0, "a dead letter blocks its key"
-    assert [r["record"]["unitName"] for r in province.requests] == ["转发小区800007"] * 4
+    assert [r["record"]["unitName"] for r in province.requests] == ["推送小区800007"] * 4
 
     page = page_client(city_admin).get("/interfaces/relay/?status=dead").content.decode()
     assert f'data-message="{dead.pk}"' in page and "重新发送" in page and "HTTP 500" in page
@@ -202,7 +185,7 @@ def test_failures_back_off_exponentially_then_dead_letter_and_a_page_retry_resum
 
     province.default = OK
     assert relay.relay_drain() == {"sent": 2, "failed": 0, "dead": 0}
-    assert province.delivered() == [("I", "转发小区800007"), ("U", "改名")]
+    assert province.delivered() == [("I", "推送小区800007"), ("U", "改名")]
 
 
 def test_a_business_error_is_a_failed_attempt(province, county_system):
@@ -220,7 +203,7 @@ def test_a_key_is_never_sent_twice_as_new(province, county_system):
     push(county_system, "estate", [estate(800009, unitName="删除后重建")])
     relay.relay_drain()
     assert [(r["record"]["operation"], r["record"]["unitName"]) for r in province.requests] == [
-        ("I", "转发小区800009"), ("U", "县里又当新增推了一次"), ("D", "县里又当新增推了一次"), ("I", "删除后重建")]
+        ("I", "推送小区800009"), ("U", "县里又当新增推了一次"), ("D", "县里又当新增推了一次"), ("I", "删除后重建")]
     assert [m.operation for m in messages_of(800009)] == ["I", "U", "D", "I"]
 
 

@@ -23,7 +23,7 @@ from wastewatch.core.resources import get as get_resource
 from wastewatch.interfaces import catalogue, health
 from wastewatch.interfaces.mappers import MAPPERS
 from wastewatch.simulator.feed import faults
-from wastewatch.simulator.feed.county import compose, push_order
+from wastewatch.simulator.feed.county import compose
 from wastewatch.simulator.feed.scenario import SCENARIO
 
 ROOT = Path(settings.BASE_DIR)
@@ -237,7 +237,7 @@ def test_late_data_moves_every_event_time_hours_back():
 
 
 def test_interfaces_are_pushed_after_those_they_reference():
-    order = [s.code for s in push_order(catalogue.all_specs())]
+    order = [s.code for s in catalogue.push_order(catalogue.all_specs())]
     assert len(order) == 35
     for spec in catalogue.all_specs():
         for ref in spec.references:
