@@ -8,7 +8,12 @@ from wastewatch.core.api import build_router
 from wastewatch.core.errors import ServiceError
 from wastewatch.core.pydantic_zh import translate_errors
 from wastewatch.core.resources import all_resources
+from wastewatch.cockpit.api import router as cockpit_router
+from wastewatch.events.api import router as events_router
 from wastewatch.interfaces.api import router as push_router
+from wastewatch.ledger.api import router as ledger_router
+from wastewatch.reports.api import router as reports_router
+from wastewatch.tracking.api import router as tracking_router
 
 api = NinjaAPI(
     title="wastewatch 平台接口",
@@ -49,5 +54,10 @@ def http_error(request, exc):
 
 api.add_router("/accounts", accounts_router)
 api.add_router("/push", push_router)
+api.add_router("/tracking", tracking_router)
+api.add_router("/ledger", ledger_router)
+api.add_router("/events", events_router)
+api.add_router("/reports", reports_router)
+api.add_router("/cockpit", cockpit_router)
 for resource in all_resources():
     api.add_router(f"/{resource.app_label}/{resource.slug}", build_router(resource))

@@ -59,6 +59,11 @@ INSTALLED_APPS = [
     "wastewatch.accounts",
     "wastewatch.registry",
     "wastewatch.interfaces",
+    "wastewatch.tracking",
+    "wastewatch.ledger",
+    "wastewatch.events",
+    "wastewatch.reports",
+    "wastewatch.cockpit",
     "wastewatch.simulator",
 ]
 
@@ -87,7 +92,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "wastewatch.core.context_processors.navigation",
+                "wastewatch.core.context_processors.navigation_menu",
             ],
         },
     },

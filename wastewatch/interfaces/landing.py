@@ -1,7 +1,13 @@
 """Where pushed records land. Registry interfaces update the registry through its
-services (so every change has its audit row, by the county system's client);
-the others are kept in InterfaceRecord until the ledger, tracking and events
-apps take them over."""
+services, a record at a time (so every change has its audit row, by the county
+system's client, and the registry may refuse a record). The others are handed,
+a batch at a time, to the app that owns their store (spec.lands_in "ledger:…",
+"tracking:…", "events:…"), which registers a lander in its AppConfig.ready().
+Every record is also kept, latest state per business key, in InterfaceRecord:
+it is what references and the provincial relay read."""
+from dataclasses import dataclass
+from typing import Callable
+
 from wastewatch.core import services
 from wastewatch.core.errors import ServiceError
 from wastewatch.core.resources import get as get_resource
@@ -40,3 +46,31 @@ def _write(client, resource, instance, values, deleted):
     if not obj.is_active:
         services.record_set_active(actor=client, resource=resource, instance=obj, active=True, source="interface")
     return obj
+
+
+@dataclass(frozen=True)
+class Landed:
+    """One accepted record of a batch, as the owning app receives it: data already validated and in WGS-84."""
+
+    key: str  # the business key
+    uid: str
+    region_code: str  # the record's orgCode
+    data: dict
+    deleted: bool
+
+
+# store → {target → lander(client, spec, batch, records: list[Landed])}; a lander runs in the batch's transaction
+# and must not refuse records (what it doubts, it flags); it may raise only for a fault of its own.
+LANDERS: dict[str, dict[str, Callable]] = {}
+
+
+def register_lander(lands_in: str, lander: Callable) -> None:
+    store, _, target = lands_in.partition(":")
+    LANDERS.setdefault(store, {})[target] = lander
+
+
+def land_batch(*, client, spec, batch, records: list[Landed]) -> None:
+    store, _, target = spec.lands_in.partition(":")
+    lander = LANDERS.get(store, {}).get(target)
+    if lander is not None and records:
+        lander(client=client, spec=spec, batch=batch, records=records)

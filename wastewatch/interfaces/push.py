@@ -129,7 +129,7 @@ class _BatchWrites:
             ).values_list("key", flat=True))
             for ref in spec.references
         }
-        self.changed, self.messages = {}, []
+        self.changed, self.messages, self.landed = {}, [], []
 
     def reference_exists(self, ref, value) -> bool:
         return str(value) in self.referenced[ref.spec_code]
@@ -143,11 +143,14 @@ class _BatchWrites:
         if not deleted:
             stored.data = personal.seal(self.spec, data)
         self.changed[key] = stored
+        if not landing.lands_in_registry(self.spec):
+            self.landed.append(landing.Landed(key=key, uid=uid, region_code=org, data=data, deleted=deleted))
         message = relay_message(spec=self.spec, batch=self.batch, key=key, uid=uid, data=data, deleted=deleted, existed=existed)
         if message is not None:
             self.messages.append(message)
 
-    def flush(self):
+    def flush(self, client):
+        landing.land_batch(client=client, spec=self.spec, batch=self.batch, records=self.landed)
         now = timezone.now()
         new = [r for r in self.changed.values() if r.pk is None]
         old = [r for r in self.changed.values() if r.pk is not None]
@@ -232,7 +235,7 @@ def push_apply(*, batch: PushBatch, spec, client) -> PushBatch:
     with transaction.atomic():
         writes = _BatchWrites(spec=spec, batch=batch, records=records)
         results = [_apply_record(client=client, spec=spec, writes=writes, index=i, raw=raw) for i, raw in enumerate(records)]
-        writes.flush()
+        writes.flush(client)
         counts = {s: sum(1 for r in results if r["status"] == s) for s in RESULT_LABELS}
         for field, value in counts.items():
             setattr(batch, field, value)

@@ -3,16 +3,15 @@ import json
 from django.db.models import Count, Exists
 from django.http import Http404
 
+from wastewatch.core.selectors import region_scoped
+
 from . import personal, relay
 from .models import ApiClient, PushBatch, RelayMessage
 
 
 def in_scope(queryset, *, user, region_lookup="region_code"):
     """The rows of the user's region subtree; nothing for organisation-bound users (a hauler has no county data flow)."""
-    scope = user.scope
-    if scope.nothing or scope.organisation_id is not None:
-        return queryset.none()
-    return queryset.filter(**{f"{region_lookup}__startswith": scope.region_prefix})
+    return region_scoped(queryset, user=user, lookups=(region_lookup,))
 
 
 def clients_visible(*, user):

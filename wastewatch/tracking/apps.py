@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class TrackingConfig(AppConfig):
+    name = "wastewatch.tracking"
+    label = "tracking"
+    verbose_name = "车辆监管"
