@@ -97,3 +97,24 @@ def test_fields_an_interface_does_not_carry_keep_their_registry_value(city_admin
     assert result["status"] == "accepted", result
     site.refresh_from_db()
     assert site.name == "改名投放点" and site.address and site.has_weighing  # the drop-off interface has neither field
+
+
+def test_other_interfaces_reach_their_apps_lander_once_per_batch_with_only_what_changed(city_admin, monkeypatch):
+    """The ledger, tracking and events apps take their interfaces' records from a lander, a batch at a time."""
+    from wastewatch.interfaces import landing
+
+    batches = []
+    monkeypatch.setitem(landing.LANDERS.setdefault("tracking", {}), "vehicle-day",
+                        lambda *, client, spec, batch, records: batches.append([(r.key, r.deleted, r.data.get("tripCount")) for r in records]))
+    communities = _communities_in_demo_city()
+    vehicle, day = example("vehicle", communities), example("vehicle-operation", communities)
+    system = county_system_for(vehicle["orgCode"][:6] + "000000", city_admin)
+    assert push(system, "vehicle", [vehicle]).json()["rejected"] == 0
+    key = f"{day['code']}|{day['workDate']}"
+
+    push(system, "vehicle-operation", [day])
+    push(system, "vehicle-operation", [{**day, "uid": "again"}])  # the same record again: nothing to land
+    push(system, "vehicle-operation", [{**day, "tripCount": 5, "operation": "U"}])
+    push(system, "vehicle-operation", [{"operation": "D", "orgCode": day["orgCode"], "code": day["code"], "workDate": day["workDate"]}])
+
+    assert batches == [[(key, False, day["tripCount"])], [(key, False, 5)], [(key, True, 5)]]
