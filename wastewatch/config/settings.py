@@ -4,6 +4,7 @@ Without DATABASE_URL the platform runs in its embedded mode: a SQLite file
 under var/, secrets generated once into var/ and kept there. With
 DATABASE_URL (production) every secret must be given explicitly.
 """
+import json
 import os
 import secrets
 from pathlib import Path
@@ -154,6 +155,8 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 
 MEDIA_ROOT = VAR_DIR / "media"
+# Alert evidence (images, clips), stored once under its SM3 digest and never altered (wastewatch/events/evidence.py).
+EVIDENCE_ROOT = Path(os.environ.get("WASTEWATCH_EVIDENCE_ROOT", VAR_DIR / "evidence"))
 # A push batch of 1,000 records with long addresses stays well under this.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
@@ -173,6 +176,13 @@ WASTEWATCH_PROVINCE_URL = os.environ.get("WASTEWATCH_PROVINCE_URL", "")
 WASTEWATCH_PROVINCE_APP_KEY = os.environ.get("WASTEWATCH_PROVINCE_APP_KEY", "")
 WASTEWATCH_PROVINCE_SECRET = os.environ.get("WASTEWATCH_PROVINCE_SECRET", "")
 WASTEWATCH_RELAY_MAX_ATTEMPTS = int(os.environ.get("WASTEWATCH_RELAY_MAX_ATTEMPTS", 8))
+
+# Vehicle tracking (wastewatch/tracking): the JT/T 808 gateway's address, how many days of fixes are kept, and
+# overrides of the vehicle rules' parameters as JSON, e.g. {"overspeed_kmh": 50} (see tracking/rules.py).
+JT808_HOST = os.environ.get("JT808_HOST", "0.0.0.0")
+JT808_PORT = int(os.environ.get("JT808_PORT", 8808))
+TRACKING_RETENTION_DAYS = int(os.environ.get("TRACKING_RETENTION_DAYS", 180))
+TRACKING_RULES = json.loads(os.environ.get("TRACKING_RULES", "{}"))
 
 LOGGING = {
     "version": 1,

@@ -65,3 +65,65 @@ class AlertStatus(models.TextChoices):
 
 
 OPEN_STATUSES = (AlertStatus.NEW, AlertStatus.CONFIRMED, AlertStatus.DISPATCHED)
+
+
+class EvidenceKind(models.TextChoices):
+    IMAGE = "image", "图片"
+    CLIP = "clip", "视频片段"
+    CLIP_URL = "clip_url", "视频片段地址"
+    RAW = "raw", "原始报文"
+
+
+class EvidenceAction(models.TextChoices):
+    STORE = "store", "存证"
+    VIEW = "view", "查看（打码）"
+    VIEW_ORIGINAL = "view_original", "查看原图"
+    EXPORT = "export", "导出取证包"
+    EXPIRE = "expire", "到期清除"
+
+
+class UnitLevel(models.TextChoices):
+    COUNTY = "county", "县（市、区）"
+    STREET = "street", "镇街"
+    COMMUNITY = "community", "社区/村"
+
+
+class WorkOrderStatus(models.TextChoices):
+    PENDING = "pending", "待派单"
+    DISPATCHED = "dispatched", "已派单"
+    ACCEPTED = "accepted", "已接单"
+    IN_PROGRESS = "in_progress", "处置中"
+    REPORTED = "reported", "已回单"
+    RETURNED = "returned", "已退回"
+    APPROVED = "approved", "审核通过"
+    CLOSED = "closed", "已办结"
+
+
+# Orders the unit still has to act on: these run against the deadline and escalate when it passes.
+WORKING_STATUSES = (WorkOrderStatus.DISPATCHED, WorkOrderStatus.ACCEPTED, WorkOrderStatus.IN_PROGRESS, WorkOrderStatus.RETURNED)
+DONE_STATUSES = (WorkOrderStatus.APPROVED, WorkOrderStatus.CLOSED)
+
+
+class StepAction(models.TextChoices):
+    CREATE = "create", "生成工单"
+    DISPATCH = "dispatch", "派单"
+    ACCEPT = "accept", "接单"
+    START = "start", "开始处置"
+    REPORT = "report", "回单"
+    APPROVE = "approve", "审核通过"
+    SEND_BACK = "send_back", "退回重办"
+    CLOSE = "close", "办结"
+    ESCALATE = "escalate", "超期督办"
+    COMMENT = "comment", "备注"
+
+
+class Channel(models.TextChoices):
+    PLATFORM = "platform", "平台消息"
+    WEBHOOK = "webhook", "Webhook"
+    SMS = "sms", "短信"
+
+
+class DeliveryStatus(models.TextChoices):
+    PENDING = "pending", "待发送"
+    SENT = "sent", "已发送"
+    FAILED = "failed", "发送失败"

@@ -5,3 +5,13 @@ class LedgerConfig(AppConfig):
     name = "wastewatch.ledger"
     label = "ledger"
     verbose_name = "收运处台账"
+
+    def ready(self):
+        from wastewatch.core.navigation import register
+
+        from . import landers
+
+        landers.register()
+        from .urls import MENU
+
+        register("台账与设施", "ledger.view", MENU)

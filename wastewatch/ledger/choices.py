@@ -11,6 +11,7 @@ class Stage(models.TextChoices):
     SORTING_IN = "sorting_in", "分拣中心入库"
     SORTING_OUT = "sorting_out", "分拣中心出库"
     FACILITY_IN = "facility_in", "处置设施进场"
+    OUTLET_OUT = "outlet_out", "回收网点出货"
     OUTPUT = "output", "处置产物产生"
     OUTPUT_OUT = "output_out", "产物出厂"
     GENERATOR_OUT = "generator_out", "产废单位转移"

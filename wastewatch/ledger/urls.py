@@ -1,3 +1,21 @@
+from django.urls import path
+
+from . import views
+
 app_name = "ledger"
 
-urlpatterns = []
+# (label, url name) of the pages shown in the menu group 台账与设施.
+MENU = [("收运处台账", "ledger:movements"), ("物料平衡", "ledger:balance"), ("来源去向追溯", "ledger:trace"),
+        ("转移联单", "ledger:manifests"), ("设施运行与监测", "ledger:facilities")]
+
+urlpatterns = [
+    path("movements/", views.movement_list, name="movements"),
+    path("movements/add", views.movement_add, name="movement_add"),
+    path("balance/", views.balance, name="balance"),
+    path("trace/", views.trace, name="trace"),
+    path("manifests/", views.manifest_list, name="manifests"),
+    path("manifests/<str:number>/", views.manifest_detail, name="manifest"),
+    path("manifests/<str:number>/<str:step>", views.manifest_step, name="manifest_step"),
+    path("facilities/", views.facilities, name="facilities"),
+    path("dossier/<str:code>/", views.dossier, name="dossier"),
+]

@@ -240,3 +240,49 @@ class Staff(ActiveModel):
 
     def __str__(self):
         return self.code
+
+
+class Declaration(ActiveModel):
+    """A generator's declared annual amount of one waste category (无废城市 动态申报): what the ledger's movements
+    out of the generator are compared with."""
+
+    REGION_FROM = "site"
+    site = models.ForeignKey(Site, verbose_name="产生单位", on_delete=models.PROTECT, related_name="declarations")
+    region = models.ForeignKey(Region, verbose_name="区划", on_delete=models.PROTECT, db_column="region_code")
+    year = models.PositiveSmallIntegerField("申报年度", validators=[MinValueValidator(2000), MaxValueValidator(2100)])
+    category = models.ForeignKey(WasteCategory, verbose_name="废物类别", on_delete=models.PROTECT, related_name="+",
+                                 help_text="危险废物填 HW 代码")
+    declared_t = models.DecimalField("年申报产生量（吨）", max_digits=12, decimal_places=3, validators=[MinValueValidator(0)])
+    disposal = models.CharField("利用处置方式", max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = "产废申报"
+        verbose_name_plural = "产废申报"
+        ordering = ["-year", "site_id", "category_id"]
+        constraints = [models.UniqueConstraint(fields=["site", "year", "category"], name="unique_declaration")]
+
+    def __str__(self):
+        return f"{self.site} {self.year} {self.category_id}"
+
+
+class DisposalPermit(ActiveModel):
+    """A construction site's permit to dispose of its construction waste (建筑垃圾处置核准): where to and how much."""
+
+    REGION_FROM = "site"
+    permit_no = models.CharField("核准文号", max_length=64, unique=True)
+    site = models.ForeignKey(Site, verbose_name="建筑工地", on_delete=models.PROTECT, related_name="disposal_permits")
+    region = models.ForeignKey(Region, verbose_name="区划", on_delete=models.PROTECT, db_column="region_code")
+    destination = models.ForeignKey(Site, verbose_name="消纳/利用场所", null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="permits_received")
+    destination_name = models.CharField("消纳场所名称", max_length=100, blank=True)
+    approved_t = models.DecimalField("核准处置量（吨）", max_digits=12, decimal_places=2, validators=[MinValueValidator(0)])
+    valid_from = models.DateField("有效期起")
+    valid_to = models.DateField("有效期止")
+
+    class Meta:
+        verbose_name = "建筑垃圾处置核准"
+        verbose_name_plural = "建筑垃圾处置核准"
+        ordering = ["-valid_to"]
+
+    def __str__(self):
+        return self.permit_no

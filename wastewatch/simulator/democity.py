@@ -23,6 +23,7 @@ from wastewatch.registry.models import (
 from wastewatch.registry.reference import COUNTIES
 
 from . import names
+from .feed import fleet
 
 DEMO_PASSWORD = "Demo@2026tz"
 CREDIT_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
@@ -63,10 +64,16 @@ FACILITY_PLAN = [
 ]
 GENERATOR_PLAN = [("industrial", "有限公司", ["1000", "1100"]), ("hospital", "医院", ["1400"]),
                   ("construction", "项目工地", ["1200"]), ("farm", "农业合作社", ["1300"])]
+# What each kind of generator declares (动态申报), as shares of its declared annual amount.
+GENERATOR_DECLARES = {
+    "industrial": [("1009", 0.7), ("HW08", 0.2), ("HW17", 0.1)], "hospital": [("HW01", 1.0)],
+    "construction": [("1201", 0.6), ("1203", 0.3), ("1204", 0.1)], "farm": [("1301", 0.4), ("1302", 0.6)],
+}
 
 
 class DemoCity:
     def __init__(self, size="small", seed=20221):
+        self.rng_seed = seed
         self.size = SIZES[size]
         self.rng = random.Random(seed)
         self.geoms = {}
@@ -290,11 +297,56 @@ class DemoCity:
                 devices.append(Device(kind="smart_bin", code=f"B{s.code}", name=f"{s.name}智能桶", site=s, region_id=s.region_id))
         self._bulk(Device, devices, "code")
 
-        users = self.load_users(orgs, hauler_codes, operator_codes, streets, communities)
+        generator_orgs = self.load_zero_waste(stored_sites, cats, counties)
+        users = self.load_users(orgs, hauler_codes, operator_codes, streets, communities, generator_orgs)
         AuditRecord.objects.bulk_create(self.audits, batch_size=1000)
+        fleet.plans_create()  # the vehicles' collection plans, through the tracking services
         return users
 
-    def load_users(self, orgs, hauler_codes, operator_codes, streets, communities):
+    def load_zero_waste(self, sites, cats, counties):
+        """The zero-waste streams: each generator is run by an organisation of its own (it signs its manifests),
+        declares its annual amounts per category (动态申报), and a construction site holds a disposal permit.
+        A separate random stream keeps the rest of the demo city as it was."""
+        from datetime import date
+
+        from wastewatch.registry.models import Declaration, DisposalPermit
+
+        rng = random.Random(self.rng_seed + 1)
+        generators = sorted((s for s in sites.values() if s.kind in GENERATOR_DECLARES), key=lambda s: s.code)
+        wanted = [Organisation(kind="generator", code=self.credit_code(g.region_id[:6], 800_000 + i), name=g.name,
+                               region_id=g.region_id, address=f"{counties[g.region_id[:6]][1]}{rng.choice(names.ROADS)}{rng.randrange(1, 999)}号",
+                               contact_name=self.person_from(rng), contact_phone=self.mobile_from(rng))
+                  for i, g in enumerate(generators)]
+        stored = self._bulk(Organisation, wanted, "code")
+        for g, org in zip(generators, wanted):
+            if g.operator_id is None:
+                g.operator_id = stored[org.code].pk
+                Site.objects.filter(pk=g.pk).update(operator_id=g.operator_id)
+        year = date.today().year
+        declarations = []
+        for g in generators:
+            plan = GENERATOR_DECLARES[g.kind]
+            for category, share in plan:
+                if category in cats:
+                    declarations.append(Declaration(site=g, region_id=g.region_id, year=year, category_id=category,
+                                                    declared_t=(g.declared_annual_t or Decimal(100)) * Decimal(str(share))))
+        existing = set(Declaration.objects.filter(year=year, site__in=generators).values_list("site_id", "category_id"))
+        Declaration.objects.bulk_create([d for d in declarations if (d.site_id, d.category_id) not in existing])
+        disposal = next((s for s in sites.values() if s.kind == "landfill"), None)
+        permits = [DisposalPermit(permit_no=f"台建废核〔{year}〕{i + 1:03d}号", site=g, region_id=g.region_id, destination=disposal,
+                                  destination_name=disposal.name if disposal else "建筑垃圾资源化利用厂",
+                                  approved_t=(g.declared_annual_t or Decimal(1000)), valid_from=date(year, 1, 1), valid_to=date(year, 12, 31))
+                   for i, g in enumerate(x for x in generators if x.kind == "construction")]
+        self._bulk(DisposalPermit, permits, "permit_no")
+        return [stored[o.code] for o in wanted]
+
+    def person_from(self, rng):
+        return rng.choice(names.SURNAMES) + "".join(rng.choice(names.GIVEN) for _ in range(rng.choice((1, 2))))
+
+    def mobile_from(self, rng):
+        return rng.choice(["138", "139", "135", "137", "150"]) + f"{rng.randrange(10**8):08d}"
+
+    def load_users(self, orgs, hauler_codes, operator_codes, streets, communities, generator_orgs=()):
         roles = {r.code: r for r in Role.objects.all()}
         first_street = sorted(streets.values(), key=lambda r: r.code)[0]
         first_community = sorted((c for c in communities if c.code.startswith(first_street.code[:9])), key=lambda r: r.code)[0]
@@ -307,6 +359,10 @@ class DemoCity:
             ("inspector", "inspector", first_street.code, None),
             ("hauler", "hauler", None, orgs[hauler_codes[0]]),
             ("plant_operator", "facility_operator", None, orgs[operator_codes[0]]),
+            # The receiver of hazardous and medical waste, and a hospital that ships it under manifests.
+            ("hazardous_operator", "facility_operator", None, orgs[operator_codes[3 % len(operator_codes)]]),
+            *([("generator", "generator", None, next(o for o in generator_orgs if "医院" in o.name))]
+              if any("医院" in o.name for o in generator_orgs) else []),
             ("auditor", "auditor", "331000000000", None),
         ]
         out = []

@@ -1,3 +1,12 @@
+from django.urls import path
+
+from . import views
+
 app_name = "tracking"
 
-urlpatterns = []
+urlpatterns = [
+    path("", views.vehicle_map, name="map"),
+    path("live/stream", views.live_stream, name="live_stream"),
+    path("compliance/", views.compliance, name="compliance"),
+    path("plans/", views.plans, name="plans"),
+]

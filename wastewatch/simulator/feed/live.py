@@ -5,11 +5,12 @@ spread over the day: all the health page needs, and it keeps --history quick (ea
 milliseconds). Event times fall inside the window and are distinct per site or vehicle, so business keys do not
 collide. Weighings keep net = gross − tare; cumulative facility and vehicle figures grow through the day.
 """
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from wastewatch.registry.choices import OrganisationKind, VehicleType
 
+from . import fleet
 from .base import located
 from .snapshot import CountyData, near
 from .values import (
@@ -54,6 +55,67 @@ def weighing(rng, vehicle, low=0.5) -> dict:
     return {"totalWeight": round(tare + net, 2), "actualWeight": round(tare, 2), "weight": net}
 
 
+# -- the ledger's interfaces follow the day's chain (chain.py) --------------------------------------------------------
+
+FIRST_SEND_BACKLOG = timedelta(days=1)
+_FED: set[tuple[str, str]] = set()
+
+
+def chained(spec_code: str):
+    """Weighings, station and plant figures come from the day's chain, so that what the fleet picks up is what the
+    stations and plants weigh in. A county system's first short round sends its backlog since yesterday. The random
+    builder it wraps keeps every other place's data flowing: the places the chain does not touch that day (stand-ins,
+    points no collection plan serves)."""
+    def wrap(random_builder):
+        def build(data: CountyData, window: Window, rng):
+            from . import chain
+
+            start = window.start
+            live_round = window.end - window.start <= timedelta(hours=1)
+            if live_round and (data.code6, spec_code) not in _FED:
+                start = window.end - FIRST_SEND_BACKLOG
+            yield from _known_references(spec_code, chain.events_for(data, spec_code, start, window.end))
+            if live_round:  # a replayed past day is not the live feed's first round
+                _FED.add((data.code6, spec_code))
+            touched = chain.touched_places(data, spec_code, window.end)
+            yield from random_builder(_places_except(data, SUBJECT_KIND[spec_code], touched), window, rng)
+        build.__name__ = random_builder.__name__
+        build.__doc__ = random_builder.__doc__
+        return build
+    return wrap
+
+
+def _known_references(spec_code: str, records: list[dict]) -> list[dict]:
+    """The records whose referenced vehicles and places the platform already has: a load from a county whose system
+    has not pushed its vehicles (one not simulated, or later in this first round) is not sent, rather than refused."""
+    from wastewatch.interfaces import catalogue
+    from wastewatch.interfaces.models import InterfaceRecord
+
+    refs = catalogue.get(spec_code).references
+
+    def referenced(record):
+        return [str(record[ref.field]) for ref in refs if record.get(ref.field) and ref.applies(record)]
+
+    codes = {code for r in records for code in referenced(r)}
+    if not codes:
+        return records
+    known = set(InterfaceRecord.objects.filter(key__in=codes, is_deleted=False).values_list("key", flat=True))
+    return [r for r in records if all(code in known for code in referenced(r))]
+
+
+# The kind of place each chained interface reports on (the others stay, as destinations of the random records).
+SUBJECT_KIND = {"staging-job": "staging", "transfer-job": "transfer", "sorting-intake": "sorting", "sorting-output": "sorting",
+                "facility-intake": "facility", "facility-operation": "facility", "facility-output": "facility",
+                "output-destination": "facility", "collection-clear": "collection", "haul-away": "dropoff"}
+
+
+def _places_except(data: CountyData, kind: str, codes: set[str]) -> CountyData:
+    places = dict(data.places)
+    places[kind] = [p for p in places.get(kind, []) if p.code not in codes]
+    return replace(data, places=places)
+
+
+@chained("staging-job")
 def staging_job(data: CountyData, window: Window, rng):
     cars = vehicles_for(data, "0200", "0100")
     for p in data.sites("staging"):
@@ -69,6 +131,7 @@ def staging_job(data: CountyData, window: Window, rng):
                        "transferTime": when(t), "carNo": car.plate, "photo": f"{PHOTO}{p.code}-{stamp(t)}.jpg"}
 
 
+@chained("transfer-job")
 def transfer_job(data: CountyData, window: Window, rng):
     cars = vehicles_for(data, "0200", "0100")
     for p in data.sites("transfer"):
@@ -81,6 +144,7 @@ def transfer_job(data: CountyData, window: Window, rng):
                    "weight": tonnes(rng.uniform(8, 15) if outgoing else rng.uniform(1.5, max(2.0, float(car.capacity_t) * 0.9)))}
 
 
+@chained("sorting-intake")
 def sorting_intake(data: CountyData, window: Window, rng):
     cars = vehicles_for(data, "0400")
     for p in data.sites("sorting"):
@@ -90,6 +154,7 @@ def sorting_intake(data: CountyData, window: Window, rng):
                    "inDate": when(t), **weighing(rng, car, low=0.3)}
 
 
+@chained("sorting-output")
 def sorting_output(data: CountyData, window: Window, rng):
     for p in data.sites("sorting"):
         for t in window.times(1, rng):
@@ -103,6 +168,7 @@ def sorting_output(data: CountyData, window: Window, rng):
 INTAKE = {"incineration": ("0200",), "landfill": ("0200",), "perishable": ("0100",), "hazardous": ("0300",)}
 
 
+@chained("facility-intake")
 def facility_intake(data: CountyData, window: Window, rng):
     stations = data.sites("transfer")
     for p in data.sites("facility"):
@@ -115,6 +181,7 @@ def facility_intake(data: CountyData, window: Window, rng):
                    "sendOrgCode": data.region_code, "tracUnit": car.hauler.name, **weighing(rng, car)}
 
 
+@chained("facility-operation")
 def facility_operation(data: CountyData, window: Window, rng):
     at = window.hour()
     share = at.hour / 24
@@ -157,6 +224,7 @@ def outputs_of(place):
     return OUTPUTS.get(place.site_kind, [("05", 0.1, "2", "台州市有机肥有限公司")])
 
 
+@chained("facility-output")
 def facility_output(data: CountyData, window: Window, rng):
     at = window.hour()
     for p in data.sites("facility"):
@@ -166,6 +234,7 @@ def facility_output(data: CountyData, window: Window, rng):
                    "amount": round(hourly * per_tonne * rng.uniform(0.8, 1.1), 2), "stockAmount": round(hourly * per_tonne * 12, 1)}
 
 
+@chained("output-destination")
 def output_destination(data: CountyData, window: Window, rng):
     for p in data.sites("facility"):
         kind, per_tonne, destination, receiver = outputs_of(p)[0]
@@ -183,35 +252,57 @@ def _home(data: CountyData, index: int):
     return (place.lon, place.lat) if place else (121.42, 28.66)
 
 
-def _stops(data: CountyData, index: int) -> list:
-    """The sites a vehicle calls at on its run: a few drop-off points and the station or plant it unloads at."""
-    points = data.sites("dropoff") or data.sites("collection")
-    ends = data.sites("transfer") + data.sites("facility")
-    stops = [points[(index * 3 + k) % len(points)] for k in range(3)] if points else []
-    return stops + ([ends[index % len(ends)]] if ends else [])
+def _window_days(window: Window):
+    first, last = window.start.astimezone(SHANGHAI).date(), window.end.astimezone(SHANGHAI).date()
+    return [first + timedelta(days=n) for n in range((last - first).days + 1)]
 
 
 def vehicle_gps(data: CountyData, window: Window, rng):
-    """Fixes at and around the sites on the vehicle's run, within 100 m of them: those sites lie in the county, so
-    the fixes do too, without a boundary test (a line between two sites may cross a bay or a neighbour)."""
-    for i, car in enumerate(v for v in data.vehicles if v.terminal_id):
-        stops = _stops(data, i)
-        if not stops:
-            continue
-        for t in window.times(2, rng):
-            stop = rng.choice(stops)
-            lon, lat = near(stop.lon, stop.lat, rng, metres=100)
-            yield {"orgCode": car.region_id, "code": car.plate, "gpsNo": car.terminal_id, "locateTime": when(t),
-                   "locateType": "3", **located(lon, lat), "speed": round(rng.uniform(0, 45), 1), "direction": rng.randrange(360)}
+    """The fixes of the fleet's runs (fleet.py) that fall in the window: every 10 s live; every 60 s for a past day,
+    which keeps --history quick and still shows every stop, visit and planted anomaly. Between rounds a truck stands
+    and reports every minute live (every half hour for a past day). The runs call at the county's registered sites,
+    so the fixes stay near them (a detour's waypoint is checked to lie in the county)."""
+    live_window = window.end - window.start <= timedelta(minutes=15)
+    every_s, parked_s = (10, 60) if live_window else (60, 1800)
+    for day_ in _window_days(window):
+        by_vehicle: dict[str, list] = {}
+        for run in fleet.runs(data, day_):
+            by_vehicle.setdefault(run.plate, []).append(run)
+        day_start = datetime.combine(day_, datetime.min.time(), SHANGHAI)
+        start, end = max(window.start, day_start), min(window.end, day_start + timedelta(days=1) - timedelta(seconds=1))
+        for plate, runs_ in by_vehicle.items():
+            fixes = [f for run in runs_ for f in fleet.fixes(run, every_s=every_s)]
+            fixes += list(fleet.parked(runs_, start, end, every_s=parked_s))
+            run = runs_[0]
+            for at, lon, lat, speed, heading in sorted(fixes):
+                if window.start < at <= window.end:
+                    yield {"orgCode": run.region_code, "code": run.plate, "gpsNo": run.terminal_id, "locateTime": when(at),
+                           "locateType": "3", **located(lon, lat), "speed": min(speed, 200.0), "direction": heading}
 
 
 def vehicle_operation(data: CountyData, window: Window, rng):
-    share = window.day_fraction()
+    """Each vehicle's figures of the day so far, from its runs: trips unloaded, tonnes, kilometres, hours, points."""
+    today = window.end.astimezone(SHANGHAI).date()
+    done: dict[str, dict] = {}
+    for run in fleet.runs(data, today):
+        figures = done.setdefault(run.plate, {"trips": 0, "weight": 0.0, "km": 0.0, "hours": 0.0, "points": 0, "org": run.region_code})
+        served = [c for c in run.calls if c.load_t > 0 and c.leave <= window.end]
+        unloaded = [d for d in run.deliveries if d.leave <= window.end]
+        figures["trips"] += len(unloaded)
+        figures["weight"] += sum(d.net_t for d in unloaded)
+        figures["points"] += len(served)
+        path = [(c.lon, c.lat) for c in served] + [(d.lon, d.lat) for d in unloaded]
+        figures["km"] += sum(fleet.metres(*a, *b) for a, b in zip(path, path[1:])) / 1000
+        stops = [c.arrive for c in run.calls if c.load_t > 0] + [d.leave for d in run.deliveries]
+        if stops and min(stops) < window.end:
+            figures["hours"] += (min(max(stops), window.end) - min(stops)).total_seconds() / 3600
     for car in data.vehicles:
-        trips = max(0, int(share * 8))
-        yield {"orgCode": car.region_id, "code": car.plate, "workDate": day(window.end), "tripCount": trips,
-               "weight": tonnes(trips * float(car.capacity_t) * 0.8), "mileage": round(share * 120, 1),
-               "workDuration": round(min(24, share * 12), 1), "pointCount": trips * 12}
+        f = done.get(car.plate)
+        if f is None:
+            continue
+        yield {"orgCode": car.region_id, "code": car.plate, "workDate": day(window.end), "tripCount": f["trips"],
+               "weight": tonnes(f["weight"]), "mileage": round(f["km"], 1), "workDuration": round(min(24.0, f["hours"]), 1),
+               "pointCount": f["points"]}
 
 
 ALERTS = {"01": "限速 50 千米/小时路段超速行驶", "02": "怠速超过 15 分钟", "04": "偏离规定收运路线", "05": "计划收运点位漏收",
@@ -242,6 +333,7 @@ def collection_drop(data: CountyData, window: Window, rng):
                    "collectTime": when(t)}
 
 
+@chained("collection-clear")
 def collection_clear(data: CountyData, window: Window, rng):
     cars = vehicles_for(data, "0200", "0100")
     for p in data.sites("collection"):
@@ -266,6 +358,7 @@ def resident_drop(data: CountyData, window: Window, rng):
                "dumpTime": when(t), "isRight": "1" if rng.random() < 0.9 else "0", "photo": f"{PHOTO}drop-{point.code}-{stamp(t)}.jpg"}
 
 
+@chained("haul-away")
 def haul_away(data: CountyData, window: Window, rng):
     cars = vehicles_for(data, "0200", "0100")
     stations, plants = data.sites("transfer"), data.sites("facility")

@@ -14,7 +14,7 @@ from django.utils import timezone
 from wastewatch.interfaces.models import FlowDay
 from wastewatch.registry.models import Region
 
-from . import live
+from . import cameras, live
 from .county import CountySystem, Tally, is_base
 from .scenario import part_of
 from .transport import HttpTransport, InProcessTransport, Refused, Unreachable
@@ -203,6 +203,8 @@ def run(options: Options, say) -> Tally:
         before = {s: tally.total(s) for s in ("accepted", "updated", "rejected")}
         feed.round(timezone.now().replace(microsecond=0), tally)
         rounds += 1
+        if rounds == 1 and options.scenario:
+            cameras.play(options.url, say)  # the day's camera alerts and their work orders, once the server answers
         say(f"第 {rounds} 轮：新增 {tally.total('accepted') - before['accepted']}，更新 {tally.total('updated') - before['updated']}，"
             f"拒收 {tally.total('rejected') - before['rejected']}，用时 {time.monotonic() - started:.1f} 秒")
         if options.once:

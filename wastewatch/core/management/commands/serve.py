@@ -6,11 +6,12 @@ import subprocess
 import sys
 
 import uvicorn
+from django.conf import settings
 from django.core.management.base import BaseCommand
 
 # Background processes started beside the web server; later apps add theirs here. "{url}" becomes the server's own
 # address, which is only known once the command's options are read. The simulator fills a week of history first.
-CHILDREN = [["run_huey", "--quiet"], ["simulate", "--history", "7", "--url", "{url}"]]
+CHILDREN = [["run_huey", "--quiet"], ["simulate", "--history", "7", "--url", "{url}"], ["jt808"]]
 
 
 def own_url(host: str, port: int) -> str:
@@ -47,6 +48,7 @@ class Command(BaseCommand):
                     child.kill()
 
         self.stdout.write(f"wastewatch 已启动：http://{host}:{port}/  （Ctrl-C 停止）")
+        self.stdout.write(f"JT/T 808 车载终端网关：{settings.JT808_HOST}:{settings.JT808_PORT}（JT808_PORT 可改端口）")
         try:
             uvicorn.run("wastewatch.config.asgi:application", host=host, port=port, workers=workers, log_level="info", lifespan="off",
                         access_log=access_log)

@@ -3,7 +3,7 @@ from django.db import models
 from wastewatch.core.fields import EncryptedCharField
 from wastewatch.registry.models import Estate, Organisation, Site, Vehicle, WasteCategory
 
-from .choices import Source, Stage
+from ..choices import Source, Stage
 
 
 class Movement(models.Model):
@@ -39,6 +39,8 @@ class Movement(models.Model):
     source_interface = models.CharField("来源接口", max_length=40, blank=True)
     source_key = models.CharField("来源记录标识", max_length=200, blank=True, help_text="接口的业务主键或导入行号：重复提交据此去重")
     flags = models.JSONField("核验标记", default=list, blank=True)
+    manifest = models.ForeignKey("ledger.Manifest", verbose_name="转移联单", null=True, blank=True, on_delete=models.SET_NULL,
+                                 related_name="movements")
     note = models.CharField("备注", max_length=200, blank=True)
     created_at = models.DateTimeField("记录时间", auto_now_add=True)
 

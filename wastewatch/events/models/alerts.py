@@ -2,7 +2,7 @@ from django.db import models
 
 from wastewatch.registry.models import Device, Site, Vehicle
 
-from .choices import AlertKind, AlertSource, AlertStatus, Severity
+from ..choices import AlertKind, AlertSource, AlertStatus, Severity
 
 
 class Alert(models.Model):

@@ -8,9 +8,9 @@ from django.db import transaction
 from wastewatch.core.audit import audit_write
 from wastewatch.core.errors import ServiceError
 
-from .choices import OPEN_STATUSES, AlertKind, AlertSource, Severity
-from .models import Alert, AlertOccurrence
-from .signals import alert_raised
+from ..choices import OPEN_STATUSES, AlertKind, AlertSource, AlertStatus, Severity
+from ..models import Alert, AlertOccurrence
+from ..signals import alert_raised
 
 # Repeats of one kind at one place within this window are one alert (issue 6). Vehicle kinds merge per vehicle
 # and trip; a camera's littering repeats all evening at a busy point.
@@ -95,3 +95,43 @@ def alert_raise(*, actor, kind: str, source: str, at: datetime, title: str, regi
                                                     evidence=evidence or {})
         transaction.on_commit(lambda: alert_raised.send(sender=Alert, alert=alert, merged=merged, occurrence=occurrence))
     return alert
+
+
+# Who may move an alert where by hand; dispatching and resolving go through its work orders.
+MANUAL_MOVES = {
+    AlertStatus.CONFIRMED: (AlertStatus.NEW,),
+    AlertStatus.FALSE_POSITIVE: (AlertStatus.NEW, AlertStatus.CONFIRMED),
+}
+
+
+def alert_set_status(*, actor, alert: Alert, status: str, note: str = "", source: str = "page") -> Alert:
+    """Confirm an alert or mark it a false positive (a false positive leaves the merge pool: the next one is new)."""
+    allowed = MANUAL_MOVES.get(status)
+    if allowed is None:
+        raise ServiceError("不能手工设置为该状态", details=[{"field": "status", "reason": f"可选：{'、'.join(AlertStatus(s).label for s in MANUAL_MOVES)}"}])
+    with transaction.atomic():
+        alert = Alert.objects.select_for_update().get(pk=alert.pk)
+        if alert.status not in allowed:
+            raise ServiceError(f"告警当前为“{alert.get_status_display()}”，不能改为“{AlertStatus(status).label}”", code="invalid_state",
+                               details=[{"field": "status", "reason": "状态不允许此操作"}], status=409)
+        before = alert.status
+        alert.status = status
+        alert.save(update_fields=["status", "updated_at"])
+        audit_write(actor=actor, source=source, action="update", obj=alert, region_code=alert.region_code,
+                    before={"status": before}, after={"status": status, "note": note[:200]})
+    return alert
+
+
+def alert_resolve_if_done(*, actor, alert: Alert) -> None:
+    """Resolve the alert once none of its work orders is still open."""
+    from ..choices import DONE_STATUSES
+
+    if alert.status in (AlertStatus.RESOLVED, AlertStatus.FALSE_POSITIVE):
+        return
+    if alert.work_orders.exclude(status__in=DONE_STATUSES).exists():
+        return
+    before = alert.status
+    alert.status = AlertStatus.RESOLVED
+    alert.save(update_fields=["status", "updated_at"])
+    audit_write(actor=actor, source="system", action="update", obj=alert, region_code=alert.region_code,
+                before={"status": before}, after={"status": AlertStatus.RESOLVED})
