@@ -1,12 +1,26 @@
 """The home page (overview and map of the user's area) and the audit log."""
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import JsonResponse
 from django.shortcuts import render
 
+from .errors import ServiceError
 from .models import AuditRecord
 from .resources import all_resources
+
+
+def require_action(request, action):
+    """A page refuses a user without the action (403); reads outside the user's scope are 404 in the selectors."""
+    if not request.user.can(action):
+        raise PermissionDenied("您没有该功能的权限")
+
+
+def show_refusal(request, exc: ServiceError):
+    """A service's refusal as a page message, each detail with its field."""
+    reasons = "；".join(f"{d.get('field', '')}：{d.get('reason', '')}" for d in exc.details)
+    messages.error(request, exc.message + (f"（{reasons}）" if reasons else ""))
 
 
 @login_required

@@ -3,7 +3,6 @@ import json
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -11,6 +10,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from wastewatch.core.errors import ServiceError
+from wastewatch.core.pages import require_action, show_refusal
 from wastewatch.core.views import query_without_page
 from wastewatch.registry.models import Region, Site
 
@@ -20,19 +20,9 @@ from .models import Checklist, DispatchRule, EmergencyPlan
 from .services import alerts, evidence, inspections, plans, workorders
 
 
-def _require(request, action):
-    if not request.user.can(action):
-        raise PermissionDenied("您没有该功能的权限")
-
-
-def _fail(request, exc: ServiceError):
-    reasons = "；".join(f"{d.get('field', '')}：{d.get('reason', '')}" for d in exc.details)
-    messages.error(request, exc.message + (f"（{reasons}）" if reasons else ""))
-
-
 @login_required
 def alert_list(request):
-    _require(request, "events.view")
+    require_action(request, "events.view")
     page = Paginator(selectors.alerts_visible(user=request.user, params=request.GET), 50).get_page(request.GET.get("page"))
     return render(request, "events/alerts.html", {
         "page": page, "params": request.GET, "query": query_without_page(request), "kinds": AlertKind.choices,
@@ -42,13 +32,13 @@ def alert_list(request):
 
 @login_required
 def alert_map(request):
-    _require(request, "events.view")
+    require_action(request, "events.view")
     return render(request, "events/alert_map.html", {"params": request.GET, "kinds": AlertKind.choices})
 
 
 @login_required
 def alert_points(request):
-    _require(request, "events.view")
+    require_action(request, "events.view")
     params = {"status": request.GET.get("status", ""), "kind": request.GET.get("kind", "")}
     qs = selectors.alerts_visible(user=request.user, params=params).filter(lon__isnull=False)[:2000]
     return JsonResponse({"points": [{"id": a.pk, "name": a.title, "kind": a.get_kind_display(), "status": a.status,
@@ -57,7 +47,7 @@ def alert_points(request):
 
 @login_required
 def alert_detail(request, pk):
-    _require(request, "events.view")
+    require_action(request, "events.view")
     alert = selectors.alert_get(user=request.user, pk=pk)
     return render(request, "events/alert.html", {
         "alert": alert, "detail": present.alert_detail_dict(alert), "orders": alert.work_orders.select_related("unit"),
@@ -68,7 +58,7 @@ def alert_detail(request, pk):
 @login_required
 @require_POST
 def alert_act(request, pk):
-    _require(request, "events.dispatch")
+    require_action(request, "events.dispatch")
     alert = selectors.alert_get(user=request.user, pk=pk)
     action = request.POST.get("action")
     try:
@@ -87,13 +77,13 @@ def alert_act(request, pk):
             activation = plans.plan_start(actor=request.user, plan=plan, alert=alert, drill=request.POST.get("drill") == "1")
             messages.success(request, f"已启动{'演练：' if activation.is_drill else ''}{plan.name}，生成 {activation.work_orders.count()} 张工单")
     except (ServiceError, EmergencyPlan.DoesNotExist) as exc:
-        _fail(request, exc if isinstance(exc, ServiceError) else ServiceError("预案不存在"))
+        show_refusal(request, exc if isinstance(exc, ServiceError) else ServiceError("预案不存在"))
     return redirect("events:alert", pk=pk)
 
 
 @login_required
 def alert_package(request, pk):
-    _require(request, "events.export_evidence")
+    require_action(request, "events.export_evidence")
     content, export = evidence.evidence_package_export(actor=request.user, alert=selectors.alert_get(user=request.user, pk=pk))
     response = HttpResponse(content, content_type="application/zip")
     response["Content-Disposition"] = f'attachment; filename="{export.package_id}.zip"'
@@ -102,7 +92,7 @@ def alert_package(request, pk):
 
 @login_required
 def verify(request):
-    _require(request, "events.view")
+    require_action(request, "events.view")
     result = None
     if request.method == "POST" and request.FILES.get("package"):
         result = evidence.evidence_package_verify(request.FILES["package"].read())
@@ -111,7 +101,7 @@ def verify(request):
 
 @login_required
 def order_list(request):
-    _require(request, "events.view")
+    require_action(request, "events.view")
     page = Paginator(selectors.work_orders_visible(user=request.user, params=request.GET), 50).get_page(request.GET.get("page"))
     return render(request, "events/orders.html", {"page": page, "params": request.GET, "query": query_without_page(request),
                                                   "statuses": WorkOrderStatus.choices, "kinds": AlertKind.choices})
@@ -119,7 +109,7 @@ def order_list(request):
 
 @login_required
 def order_detail(request, number):
-    _require(request, "events.view")
+    require_action(request, "events.view")
     order = selectors.work_order_get(user=request.user, number=number)
     return render(request, "events/order.html", {"order": order, "detail": present.order_dict(order, steps=True)})
 
@@ -153,12 +143,12 @@ def order_act(request, number):
         messages.error(request, "未知操作")
     else:
         permission, run = PAGE_ACTIONS[action]
-        _require(request, permission)
+        require_action(request, permission)
         try:
             run(request, order)
             messages.success(request, "已办理")
         except ServiceError as exc:
-            _fail(request, exc)
+            show_refusal(request, exc)
     if request.POST.get("next") == "mine":
         return redirect("events:my_orders")
     return redirect("events:order", number=number)
@@ -166,7 +156,7 @@ def order_act(request, number):
 
 @login_required
 def my_orders(request):
-    _require(request, "events.view")
+    require_action(request, "events.view")
     return render(request, "events/my_orders.html", {
         "orders": selectors.my_work_orders(user=request.user), "notices": selectors.notifications_for(user=request.user)[:10],
         "now": timezone.now(),
@@ -175,7 +165,7 @@ def my_orders(request):
 
 @login_required
 def stats(request):
-    _require(request, "events.view")
+    require_action(request, "events.view")
     end = timezone.now()
     days = int(request.GET["days"]) if request.GET.get("days", "").isdigit() else 30
     start = end - timezone.timedelta(days=days)
@@ -188,9 +178,9 @@ def stats(request):
 
 @login_required
 def inspection_list(request):
-    _require(request, "events.view")
+    require_action(request, "events.view")
     if request.method == "POST":
-        _require(request, "events.handle")
+        require_action(request, "events.handle")
         site = Site.objects.filter(code=request.POST.get("site", "")).first()
         try:
             if site is None or not request.user.scope.covers_region(site.region_id):
@@ -206,7 +196,7 @@ def inspection_list(request):
             messages.success(request, f"打卡成功：{site.name}，得分 {done.score}，问题 {done.problems} 项")
             return redirect("events:inspections")
         except ServiceError as exc:
-            _fail(request, exc)
+            show_refusal(request, exc)
     site = Site.objects.filter(code=request.GET.get("site", "")).first()
     checklist = Checklist.objects.filter(site_kind=site.kind).first() if site and request.user.scope.covers_region(site.region_id) else None
     page = Paginator(selectors.inspections_visible(user=request.user, params={}), 50).get_page(request.GET.get("page"))
@@ -215,7 +205,7 @@ def inspection_list(request):
 
 @login_required
 def plan_list(request):
-    _require(request, "events.view")
+    require_action(request, "events.view")
     labels = dict(AlertKind.choices)
     rows = [(p, "、".join(str(labels.get(k, k)) for k in p.incident_kinds)) for p in selectors.plans_visible(user=request.user)]
     return render(request, "events/plans.html", {"rows": rows, "can_manage": request.user.can("events.manage")})
@@ -223,7 +213,7 @@ def plan_list(request):
 
 @login_required
 def plan_edit(request, code=None):
-    _require(request, "events.manage" if request.method == "POST" or code is None else "events.view")
+    require_action(request, "events.manage" if request.method == "POST" or code is None else "events.view")
     plan = EmergencyPlan.objects.filter(code=code).first() if code else None
     if code and plan is None:
         raise Http404("预案不存在")
@@ -249,7 +239,7 @@ def plan_edit(request, code=None):
             messages.success(request, "预案已保存")
             return redirect("events:plan", code=plan.code)
         except ServiceError as exc:
-            _fail(request, exc)  # the page comes back with what was typed, not what was saved
+            show_refusal(request, exc)  # the page comes back with what was typed, not what was saved
     return render(request, "events/plan.html", {
         "plan": plan, "form": form, "sections": [(i, s, form["sections"].get(s, "")) for i, s in enumerate(plans.SECTIONS)],
         "kinds": AlertKind.choices, "levels": EmergencyPlan._meta.get_field("level").choices, "unit_levels": UnitLevel.choices,
@@ -274,7 +264,7 @@ def _rows(post, prefix, names):
 
 @login_required
 def rules(request):
-    _require(request, "events.manage")
+    require_action(request, "events.manage")
     if request.method == "POST":
         rule = DispatchRule.objects.filter(pk=request.POST.get("pk")).first() if request.POST.get("pk", "").isdigit() else None
         data = {name: request.POST.get(name, "") for name in ("kind", "region_prefix", "unit_level", "deadline_hours")}
@@ -283,14 +273,14 @@ def rules(request):
             rule = workorders.dispatch_rule_save(actor=request.user, data=data, rule=rule)
             messages.success(request, f"已保存派单规则：{rule}")
         except ServiceError as exc:
-            _fail(request, exc)
+            show_refusal(request, exc)
         return redirect("events:rules")
     return render(request, "events/rules.html", {"rules": DispatchRule.objects.all(), "kinds": AlertKind.choices, "levels": UnitLevel.choices})
 
 
 @login_required
 def checklists(request):
-    _require(request, "events.manage")
+    require_action(request, "events.manage")
     if request.method == "POST":
         try:
             items = json.loads(request.POST.get("items", "[]"))
@@ -300,6 +290,6 @@ def checklists(request):
         except ValueError:
             messages.error(request, "检查项须为 JSON 数组")
         except ServiceError as exc:
-            _fail(request, exc)
+            show_refusal(request, exc)
         return redirect("events:checklists")
     return render(request, "events/checklists.html", {"checklists": [(c, json.dumps(c.items, ensure_ascii=False)) for c in Checklist.objects.all()]})

@@ -3,7 +3,6 @@ from datetime import date, timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Sum
 from django.http import Http404
@@ -12,6 +11,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from wastewatch.core.errors import ServiceError
+from wastewatch.core.pages import require_action, show_refusal
 from wastewatch.core.views import query_without_page
 from wastewatch.registry.models import WasteCategory
 
@@ -20,16 +20,6 @@ from .choices import Stage
 from .manifest_presenter import manifest_dict
 from .models.manifests import ManifestStatus
 from .presenters import movement_dict
-
-
-def _require(request, action):
-    if not request.user.can(action):
-        raise PermissionDenied("您没有该功能的权限")
-
-
-def _fail(request, exc: ServiceError):
-    reasons = "；".join(f"{d.get('field', '')}：{d.get('reason', '')}" for d in exc.details)
-    messages.error(request, exc.message + (f"（{reasons}）" if reasons else ""))
 
 
 def _day(value, default):
@@ -50,7 +40,7 @@ def _range(request, days=0):
 
 @login_required
 def movement_list(request):
-    _require(request, "ledger.view")
+    require_action(request, "ledger.view")
     day_from, day_to = _range(request, days=6)
     g = request.GET
     qs = selectors.movement_list(user=request.user, day_from=day_from, day_to=day_to, stage=g.get("stage", ""),
@@ -67,7 +57,7 @@ def movement_list(request):
 @login_required
 @require_POST
 def movement_add(request):
-    _require(request, "ledger.add")
+    require_action(request, "ledger.add")
     data = {k: request.POST.get(k, "").strip() for k in ("stage", "category", "net_t", "gross_t", "tare_t", "from_site",
                                                           "from_label", "to_site", "to_label", "plate", "note")}
     when = request.POST.get("occurred_at", "")
@@ -80,7 +70,7 @@ def movement_add(request):
             actor=request.user, source="page",
             data={**data, "occurred_at": occurred, "gross_t": data["gross_t"] or None, "tare_t": data["tare_t"] or None})
     except ServiceError as exc:
-        _fail(request, exc)
+        show_refusal(request, exc)
     else:
         flags = "、".join(movement_dict(movement, user=request.user)["flag_labels"])
         messages.success(request, f"已录入台账记录 {movement.net_t} 吨" + (f"（核验标记：{flags}）" if flags else ""))
@@ -89,7 +79,7 @@ def movement_add(request):
 
 @login_required
 def balance(request):
-    _require(request, "ledger.view")
+    require_action(request, "ledger.view")
     day_from, day_to = _range(request)
     body = selectors.balance_list(user=request.user, day_from=day_from, day_to=day_to, region=request.GET.get("region", ""),
                                   flagged_only=request.GET.get("flagged") == "1")
@@ -99,7 +89,7 @@ def balance(request):
 
 @login_required
 def trace(request):
-    _require(request, "ledger.view")
+    require_action(request, "ledger.view")
     day_from, day_to = _range(request, days=0)
     direction = request.GET.get("direction", "forward")
     start = "site" if direction == "backward" else request.GET.get("start", "estate")
@@ -121,7 +111,7 @@ def trace(request):
 
 @login_required
 def manifest_list(request):
-    _require(request, "ledger.view")
+    require_action(request, "ledger.view")
     qs = selectors.manifest_list(user=request.user, status=request.GET.get("status", ""),
                                  discrepancy=True if request.GET.get("discrepancy") == "1" else None)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
@@ -131,7 +121,7 @@ def manifest_list(request):
 
 @login_required
 def manifest_detail(request, number):
-    _require(request, "ledger.view")
+    require_action(request, "ledger.view")
     manifest = selectors.manifest_get(user=request.user, number=number)
     return render(request, "ledger/manifest.html", {"m": manifest_dict(manifest, with_events=True), "manifest": manifest,
                                                     "can_sign": request.user.can("ledger.sign")})
@@ -140,7 +130,7 @@ def manifest_detail(request, number):
 @login_required
 @require_POST
 def manifest_step(request, number, step):
-    _require(request, "ledger.view")
+    require_action(request, "ledger.view")
     manifest = selectors.manifest_get(user=request.user, number=number)
     p = request.POST
     actions = {
@@ -156,7 +146,7 @@ def manifest_step(request, number, step):
     try:
         actions[step]()
     except ServiceError as exc:
-        _fail(request, exc)
+        show_refusal(request, exc)
     else:
         messages.success(request, f"联单 {number} 已{ {'schedule': '确认发运', 'pickup': '签收起运', 'receive': '过磅接收', 'sign': '签收办结'}[step] }")
     return redirect("ledger:manifest", number=number)
@@ -164,7 +154,7 @@ def manifest_step(request, number, step):
 
 @login_required
 def facilities(request):
-    _require(request, "ledger.view")
+    require_action(request, "ledger.view")
     day = _day(request.GET.get("day"), timezone.localdate())
     return render(request, "ledger/facilities.html", {"rows": dossiers.facility_overview(user=request.user, day=day), "day": day})
 
@@ -172,7 +162,7 @@ def facilities(request):
 @login_required
 def dossier(request, code):
     """一源一档 / 一厂一档: everything known about a generator or a plant on one page."""
-    _require(request, "ledger.view")
+    require_action(request, "ledger.view")
     site = selectors.site_get(user=request.user, code=code)
     day_from, day_to = _range(request, days=29)
     return render(request, "ledger/dossier.html", {**dossiers.site_dossier(user=request.user, site=site, day_from=day_from,
