@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Install what the tests need (Debian's postgresql and chromium included), then run the
-# whole suite on SQLite and again on a real PostgreSQL 15 server on loopback.
+# whole suite on SQLite and again on a real PostgreSQL 15 server on loopback, one test worker per core.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 need=()
@@ -17,11 +17,11 @@ export WASTEWATCH_VAR_DIR="${WASTEWATCH_VAR_DIR:-$PWD/var/test}"
 mkdir -p "$WASTEWATCH_VAR_DIR"
 
 echo "== tests on SQLite =="
-env -u DATABASE_URL .venv/bin/python -m pytest "$@"
+env -u DATABASE_URL .venv/bin/python -m pytest -n auto "$@"
 
 echo "== tests on PostgreSQL 15 =="
 pgdir=$(mktemp -d /tmp/wastewatch-pg.XXXXXX)
 url=$(bash scripts/pg.sh start "$pgdir" 54329)
 trap 'bash scripts/pg.sh stop "$pgdir"; rm -rf "$pgdir"' EXIT
 DATABASE_URL="$url" SECRET_KEY=test-secret WASTEWATCH_SM4_KEY=00112233445566778899aabbccddeeff \
-  .venv/bin/python -m pytest "$@"
+  .venv/bin/python -m pytest -n auto "$@"

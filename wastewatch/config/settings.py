@@ -14,6 +14,9 @@ from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(os.environ.get("WASTEWATCH_VAR_DIR", BASE_DIR / "var"))
+if os.environ.get("PYTEST_XDIST_WORKER"):
+    # Parallel test workers share nothing on disk: evidence, reports and the task queue each get their own folder.
+    VAR_DIR = VAR_DIR / os.environ["PYTEST_XDIST_WORKER"]
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 DATABASE_URL = os.environ.get("DATABASE_URL", "")

@@ -11,10 +11,13 @@ from .models import AuditRecord
 from .resources import all_resources
 
 
+REFUSED = "您没有该功能的权限"
+
+
 def require_action(request, action):
     """A page refuses a user without the action (403); reads outside the user's scope are 404 in the selectors."""
     if not request.user.can(action):
-        raise PermissionDenied("您没有该功能的权限")
+        raise PermissionDenied(REFUSED)
 
 
 def show_refusal(request, exc: ServiceError):

@@ -1,6 +1,8 @@
-"""Helpers for the browser tests: Debian's chromium driven by Playwright, screenshots under var/screenshots/."""
+"""Helpers for the tests that drive real processes: Debian's chromium through Playwright (screenshots under
+var/screenshots/), and platform processes started on their own embedded database and free port."""
 import os
 import shutil
+import socket
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -10,6 +12,19 @@ from wastewatch.simulator.democity import DEMO_PASSWORD
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 SHOTS = Path(settings.BASE_DIR) / "var" / "screenshots"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def embedded_env(var_dir, **extra) -> dict:
+    """The environment of a platform process a test starts: the embedded SQLite in `var_dir`. It is not a test
+    worker, so it must not take a parallel worker's sub-folder of its var dir (config/settings.py)."""
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "WASTEWATCH_SQLITE", "PYTEST_XDIST_WORKER")}
+    return {**env, "WASTEWATCH_VAR_DIR": str(var_dir), **extra}
 
 
 @contextmanager

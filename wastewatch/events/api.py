@@ -2,7 +2,9 @@
 import json
 from datetime import datetime, timedelta
 
+from django.core.exceptions import RequestDataTooBig
 from django.http import HttpResponse
+from django.urls import reverse
 from django.utils import timezone
 from ninja import File, Form, Query, Router, Status
 from ninja.files import UploadedFile
@@ -16,10 +18,10 @@ from wastewatch.registry.models import Region, Site
 from . import present, selectors
 from .models import EmergencyPlan
 from .schemas import (
-    AlertDetailOut, AlertPage, CameraEventOut, CommentIn, DispatchIn, InspectionOut, PlanOut, PlanStartIn, PlanStartOut, StatRow,
-    StatusIn, VerifyOut, WorkOrderDetailOut, WorkOrderOut,
+    AlertDetailOut, AlertPage, CameraEventOut, CommentIn, DispatchIn, InspectionOut, PlanOut, PlanStartIn, PlanStartOut,
+    PublicReportOut, PublicStatusOut, StatRow, StatusIn, VerifyOut, WorkOrderDetailOut, WorkOrderOut,
 )
-from .services import alerts, camera, evidence, inspections, plans, workorders
+from .services import alerts, camera, evidence, inspections, plans, public, workorders
 
 router = Router(tags=["告警与工单"])
 ERRORS = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}
@@ -210,3 +212,30 @@ def plan_start(request, code: str, payload: PlanStartIn):
     alert = selectors.alert_get(user=request.auth, pk=payload.alert_id)
     activation = plans.plan_start(actor=request.auth, plan=plan, alert=alert, drill=payload.drill)
     return Status(201, {"activation": activation.pk, "work_orders": [o.number for o in activation.work_orders.all()]})
+
+
+FORM_TYPES = ("multipart/form-data", "application/x-www-form-urlencoded")
+
+
+@router.post("/public-reports", auth=None, response={201: PublicReportOut, 400: ErrorOut, 413: ErrorOut, 429: ErrorOut},
+             summary="群众举报（无需登录）")
+def public_report(request):
+    """multipart/form-data：kind、description、lon、lat（WGS-84，手机浏览器定位；或以 coordSystem 声明 gcj02/bd09）或
+    estate（小区编码）、phone（选填）、文件字段 photos（最多 3 张 JPEG/PNG，每张不超过 8 MB）；或 JSON，photos 为
+    base64 字符串数组。成功返回 201 与回执码。同一网络每小时最多 10 条、同一手机号 5 条，超出返回 429。"""
+    try:
+        body = b"" if request.content_type in FORM_TYPES else request.body
+        data, photos = camera.parse(body, request.POST if body == b"" else None, request.FILES if body == b"" else None, field="photos")
+    except RequestDataTooBig:
+        raise ServiceError("提交内容过大", status=413, code="too_large",
+                           details=[{"field": "photos", "reason": "请用 multipart 上传照片，或压缩后再提交"}]) from None
+    report = public.public_report_submit(sender=public.sender_address(request), data=data, photos=[content for content, _ in photos], source="api")
+    return Status(201, {"receipt": report.receipt, "status_url": reverse("events:public_receipt", args=[report.receipt])})
+
+
+@router.get("/public-reports/{receipt}", auth=None, response={200: PublicStatusOut, 404: ErrorOut}, summary="群众举报办理进度（凭回执码）")
+def public_report_status(request, receipt: str):
+    found = public.public_report_status(receipt=receipt)
+    if found is None:
+        raise ServiceError("回执码不存在，请核对后再查询", status=404, code="not_found", details=[{"field": "receipt", "reason": "未找到该回执码"}])
+    return found

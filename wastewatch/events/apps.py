@@ -17,6 +17,6 @@ class EventsConfig(AppConfig):
         register("告警与工单", "events.view", [
             ("告警列表", "events:alerts"), ("告警地图", "events:alert_map"), ("工单", "events:orders"),
             ("我的工单（手机）", "events:my_orders"), ("闭环统计", "events:stats"), ("巡检打卡", "events:inspections"),
-            ("应急预案", "events:plans"), ("取证包校验", "events:verify"),
+            ("应急预案", "events:plans"), ("取证包校验", "events:verify"), ("群众举报入口（公众页）", "events:public_report"),
         ])
         register("告警与工单", "events.manage", [("派单规则", "events:rules"), ("检查表", "events:checklists")])

@@ -1,5 +1,7 @@
 """Alerts, evidence and work orders as the API and the pages hand them out."""
 
+from wastewatch.core.masking import mask_phone
+
 from .selectors import live_video_url
 
 
@@ -42,3 +44,12 @@ def order_dict(o, *, steps=False) -> dict:
             "comment": s.comment, "lon": s.lon, "lat": s.lat, "attachments": [e.pk for e in s.attachments.all()],
         } for s in o.steps.prefetch_related("attachments")]
     return out
+
+
+def public_report_rows(alert, *, user) -> list[dict]:
+    """The residents' reports behind an alert, for staff: the phone masked unless the viewer may see personal data."""
+    clear = user.can("core.view_personal")
+    return [{"receipt": r.receipt, "submitted_at": r.submitted_at, "description": r.description,
+             "located_by": r.get_located_by_display(), "estate": r.estate.name if r.estate_id else "",
+             "phone": (r.phone if clear else mask_phone(r.phone)) or "—"}
+            for r in alert.public_reports.select_related("estate")]

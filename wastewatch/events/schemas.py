@@ -156,3 +156,18 @@ class PlanStartIn(Schema):
 class PlanStartOut(Schema):
     activation: int
     work_orders: list[str]
+
+
+class PublicReportOut(Schema):
+    receipt: str = Field(description="回执码：凭此查询办理进度")
+    status_url: str = Field(description="办理进度页面地址")
+
+
+class PublicStatusOut(Schema):
+    receipt: str
+    kind: str
+    kind_label: str
+    submitted_at: datetime
+    status: str = Field(description="办理状态（中文）")
+    outcome: str = Field(description="办理结果（办结或核实后才有）")
+    done_at: datetime | None

@@ -22,4 +22,8 @@ urlpatterns = [
     path("plans/<str:code>/", views.plan_edit, name="plan"),
     path("rules/", views.rules, name="rules"),
     path("checklists/", views.checklists, name="checklists"),
+    path("report/", views.public_report, name="public_report"),
+    path("report/places.json", views.public_places, name="public_places"),
+    path("report/status/", views.public_receipt, name="public_status"),
+    path("report/<str:receipt>/", views.public_receipt, name="public_receipt"),
 ]

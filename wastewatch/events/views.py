@@ -12,12 +12,12 @@ from django.views.decorators.http import require_POST
 from wastewatch.core.errors import ServiceError
 from wastewatch.core.pages import require_action, show_refusal
 from wastewatch.core.views import query_without_page
-from wastewatch.registry.models import Region, Site
+from wastewatch.registry.models import Estate, Region, Site
 
 from . import present, selectors
 from .choices import AlertKind, AlertSource, AlertStatus, Severity, UnitLevel, WorkOrderStatus
 from .models import Checklist, DispatchRule, EmergencyPlan
-from .services import alerts, evidence, inspections, plans, workorders
+from .services import alerts, evidence, inspections, plans, public, workorders
 
 
 @login_required
@@ -52,6 +52,7 @@ def alert_detail(request, pk):
     return render(request, "events/alert.html", {
         "alert": alert, "detail": present.alert_detail_dict(alert), "orders": alert.work_orders.select_related("unit"),
         "plans": plans.plans_for(kind=alert.kind, region_code=alert.region_code), "clear_faces": request.user.can("events.view_faces"),
+        "public_reports": present.public_report_rows(alert, user=request.user),
     })
 
 
@@ -293,3 +294,43 @@ def checklists(request):
             show_refusal(request, exc)
         return redirect("events:checklists")
     return render(request, "events/checklists.html", {"checklists": [(c, json.dumps(c.items, ensure_ascii=False)) for c in Checklist.objects.all()]})
+
+
+# --- residents' reports: public pages, no login ------------------------------------------------------------------
+
+def public_report(request):
+    """The resident's report form. With JavaScript it sends to the API and stays on the page on a refusal (the photo
+    too); without, it posts here and comes back with what was typed and the reasons."""
+    form, errors, status = {}, {}, 200
+    if request.method == "POST":
+        form = {k: request.POST.get(k, "") for k in ("kind", "description", "phone", "lon", "lat", "county", "street", "estate")}
+        try:
+            report = public.public_report_submit(sender=public.sender_address(request), data=form,
+                                                 photos=[f.read() for f in request.FILES.getlist("photos")])
+            return redirect("events:public_receipt", receipt=report.receipt)
+        except ServiceError as exc:
+            errors, status = {"message": exc.message, "fields": {d.get("field", ""): d["reason"] for d in exc.details}}, exc.status
+    counties = Region.objects.filter(level="county", code__startswith=public.CITY_PREFIX).order_by("code")
+    return render(request, "events/public_report.html", {
+        "kinds": [(k, AlertKind(k).label) for k in public.PUBLIC_KINDS], "form": form, "errors": errors, "counties": counties,
+        "max_photos": public.MAX_PHOTOS,
+    }, status=status)
+
+
+def public_places(request):
+    """The fallback to a position: the streets of a county, then the estates of a street (public names only)."""
+    parent = request.GET.get("parent", "")
+    if len(parent) == 6 and parent.isdigit():
+        rows = Region.objects.filter(level="street", code__startswith=parent, is_active=True).order_by("code").values_list("code", "name")
+    elif len(parent) == 9 and parent.isdigit():
+        rows = Estate.objects.filter(region__code__startswith=parent, is_active=True).order_by("name").values_list("code", "name")
+    else:
+        rows = []
+    return JsonResponse({"items": [{"code": code, "name": name} for code, name in rows]})
+
+
+def public_receipt(request, receipt=None):
+    receipt = receipt or request.GET.get("receipt", "").strip()
+    found = public.public_report_status(receipt=receipt) if receipt else None
+    return render(request, "events/public_receipt.html", {"receipt": receipt, "report": found},
+                  status=404 if receipt and found is None else 200)

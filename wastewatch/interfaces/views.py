@@ -1,6 +1,5 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
@@ -10,23 +9,19 @@ from django.views.decorators.http import require_POST
 from wastewatch.core.api import file_response
 from wastewatch.core.views import query_without_page
 from wastewatch.core.errors import ServiceError
+from wastewatch.core.pages import require_action, show_refusal
 from wastewatch.registry.models import Region
 
 from . import catalogue, clients, health, push, relay, reports, rollout, selectors
 from .models import Milestone
 
 
-def _require(request, action):
-    if not request.user.can(action):
-        raise PermissionDenied("您没有该数据接口功能的权限")
-
-
 @login_required
 def client_list(request):
-    _require(request, "interfaces.view")
+    require_action(request, "interfaces.view")
     created = None
     if request.method == "POST":
-        _require(request, "interfaces.manage")
+        require_action(request, "interfaces.manage")
         region = Region.objects.filter(code=request.POST.get("region"), level="county").first()
         try:
             if region is None or not request.user.scope.covers_region(region.code):
@@ -34,7 +29,7 @@ def client_list(request):
             client, secret = clients.api_client_create(actor=request.user, name=request.POST.get("name", ""), region=region)
             created = (client, secret)
         except ServiceError as exc:
-            messages.error(request, exc.message)
+            show_refusal(request, exc)
     counties = Region.objects.filter(level="county", code__startswith=request.user.scope.region_prefix[:6])
     return render(request, "interfaces/clients.html", {
         "clients": selectors.clients_visible(user=request.user), "counties": counties, "created": created,
@@ -44,7 +39,7 @@ def client_list(request):
 @login_required
 @require_POST
 def client_revoke(request, pk):
-    _require(request, "interfaces.manage")
+    require_action(request, "interfaces.manage")
     client = selectors.clients_visible(user=request.user).filter(pk=pk).first()
     if client is None:
         raise Http404("接入系统不存在")
@@ -55,7 +50,7 @@ def client_revoke(request, pk):
 
 @login_required
 def batch_list(request):
-    _require(request, "interfaces.view")
+    require_action(request, "interfaces.view")
     page = Paginator(selectors.batches_visible(user=request.user, params=request.GET), 50).get_page(request.GET.get("page"))
     return render(request, "interfaces/batches.html", {
         "page": page, "params": request.GET, "specs": catalogue.all_specs(),
@@ -65,7 +60,7 @@ def batch_list(request):
 
 @login_required
 def batch_detail(request, pk):
-    _require(request, "interfaces.view")
+    require_action(request, "interfaces.view")
     batch = selectors.batch_get(user=request.user, pk=pk)
     spec = catalogue.CATALOGUE.get(batch.interface)
     return render(request, "interfaces/batch.html", {
@@ -77,7 +72,7 @@ def batch_detail(request, pk):
 @login_required
 @require_POST
 def batch_replay(request, pk):
-    _require(request, "interfaces.manage")
+    require_action(request, "interfaces.manage")
     batch = selectors.batch_get(user=request.user, pk=pk)
     replay = push.push_replay(actor=request.user, batch=batch, spec=catalogue.get(batch.interface))
     messages.success(request, f"已重放：新增 {replay.accepted}，更新 {replay.updated}，无变化 {replay.unchanged}，拒收 {replay.rejected}")
@@ -94,7 +89,7 @@ def _counties(user):
 @login_required
 def health_matrix(request):
     """County × interface, coloured by status; a click opens the county's batches for that interface."""
-    _require(request, "interfaces.view")
+    require_action(request, "interfaces.view")
     counties = _counties(request.user)
     flows = health.flows(counties=list(counties))
     backlog = selectors.relay_backlog(counties=list(counties))
@@ -107,7 +102,7 @@ def health_matrix(request):
 
 @login_required
 def health_county(request, county):
-    _require(request, "interfaces.view")
+    require_action(request, "interfaces.view")
     counties = _counties(request.user)
     if county not in counties:
         raise Http404("该县不在您的数据权限范围内")
@@ -123,7 +118,7 @@ def health_county(request, county):
 @login_required
 @require_POST
 def milestone_deadline(request, county, pk):
-    _require(request, "interfaces.manage")
+    require_action(request, "interfaces.manage")
     if county not in _counties(request.user):
         raise Http404("该县不在您的数据权限范围内")
     milestone = get_object_or_404(Milestone, pk=pk, region_id=county + "000000")
@@ -131,13 +126,13 @@ def milestone_deadline(request, county, pk):
         rollout.milestone_set_deadline(actor=request.user, milestone=milestone, deadline=request.POST.get("deadline", ""))
         messages.success(request, f"已调整“{milestone.task}”的截止日期")
     except ServiceError as exc:
-        messages.error(request, exc.message + "：" + "；".join(d["reason"] for d in exc.details))
+        show_refusal(request, exc)
     return redirect("interfaces:health_county", county=county)
 
 
 @login_required
 def health_report(request):
-    _require(request, "interfaces.view")
+    require_action(request, "interfaces.view")
     today = health.today()
     try:
         year, month = (int(x) for x in (request.GET.get("month") or f"{today.year}-{today.month}").split("-"))
@@ -152,7 +147,7 @@ def health_report(request):
 @login_required
 def relay_list(request):
     """The provincial outbox: what waits, what was sent, what failed and why; dead letters can be sent again."""
-    _require(request, "interfaces.view")
+    require_action(request, "interfaces.view")
     page = Paginator(selectors.relay_messages_visible(user=request.user, params=request.GET), 50).get_page(request.GET.get("page"))
     counties = _counties(request.user)
     counts = selectors.relay_status_counts(user=request.user, params=request.GET)
@@ -169,12 +164,12 @@ def relay_list(request):
 @login_required
 @require_POST
 def relay_retry(request, pk):
-    _require(request, "interfaces.manage")
+    require_action(request, "interfaces.manage")
     message = selectors.relay_message_get(user=request.user, pk=pk)
     try:
         relay.relay_retry(actor=request.user, message=message)
         messages.success(request, f"消息 #{message.pk} 已重新排队，将按顺序发送")
     except ServiceError as exc:
-        messages.error(request, exc.message)
+        show_refusal(request, exc)
     back = request.POST.get("next", "")  # the list with its filters; only ever this page, never an outside address
     return redirect(back if back.startswith(reverse("interfaces:relay")) else "interfaces:relay")

@@ -12,6 +12,8 @@ from django.http import StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from wastewatch.core.pages import REFUSED, require_action
+
 from . import rules, selectors
 from .api import live_row
 from .geometry import local_day
@@ -19,11 +21,6 @@ from .geometry import local_day
 STREAM_POLL_S = 2
 STREAM_KEEPALIVE_S = 15
 STREAM_MAX_S = 300  # the browser's EventSource reconnects by itself; a bounded stream frees its worker
-
-
-def _require(user, action="tracking.view"):
-    if not user.can(action):
-        raise PermissionDenied("您没有车辆监管的权限")
 
 
 def _day(request) -> date:
@@ -35,7 +32,7 @@ def _day(request) -> date:
 
 @login_required
 def vehicle_map(request):
-    _require(request.user)
+    require_action(request, "tracking.view")
     vehicles = selectors.vehicles_scoped(user=request.user).filter(is_active=True).order_by("plate").values_list("plate", flat=True)
     return render(request, "tracking/map.html", {
         "vehicles": list(vehicles), "day": _day(request), "plate": request.GET.get("plate", ""),
@@ -45,7 +42,7 @@ def vehicle_map(request):
 
 @login_required
 def compliance(request):
-    _require(request.user)
+    require_action(request, "tracking.view")
     day, group = _day(request), request.GET.get("group") if request.GET.get("group") in ("hauler", "street") else "hauler"
     rows = selectors.compliance_summary(user=request.user, day=day, group=group)
     return render(request, "tracking/compliance.html", {"rows": rows, "day": day, "group": group})
@@ -53,7 +50,7 @@ def compliance(request):
 
 @login_required
 def plans(request):
-    _require(request.user)
+    require_action(request, "tracking.view")
     qs = selectors.plans_scoped(user=request.user).select_related("vehicle").prefetch_related("points__site").order_by("vehicle__plate", "id")
     plate = request.GET.get("plate", "").strip()
     if plate:
@@ -71,7 +68,7 @@ async def live_stream(request):
     """Server-sent events: every vehicle's position first, then those that moved, every couple of seconds."""
     user = await request.auser()
     if not user.is_authenticated or not await sync_to_async(user.can)("tracking.view"):
-        raise PermissionDenied("您没有车辆监管的权限")
+        raise PermissionDenied(REFUSED)
     try:
         seconds = min(STREAM_MAX_S, max(0, int(request.GET.get("seconds", STREAM_MAX_S))))
     except ValueError:

@@ -2,7 +2,6 @@
 production settings refuse to start without their secrets."""
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -11,13 +10,9 @@ from pathlib import Path
 
 from django.conf import settings
 
+from wastewatch.core.testing import embedded_env, free_port
+
 ROOT = Path(settings.BASE_DIR)
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def children_of(pid):
@@ -34,8 +29,7 @@ def children_of(pid):
 
 
 def test_serve_answers_and_stops_cleanly_on_ctrl_c(tmp_path):
-    env = {**os.environ, "WASTEWATCH_VAR_DIR": str(tmp_path)}
-    env.pop("DATABASE_URL", None)
+    env = embedded_env(tmp_path)
     subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True)
     port = free_port()
     proc = subprocess.Popen([sys.executable, "manage.py", "serve", "--port", str(port)], cwd=ROOT, env=env,
@@ -62,8 +56,8 @@ def test_serve_answers_and_stops_cleanly_on_ctrl_c(tmp_path):
 
 
 def test_production_mode_requires_its_secrets(tmp_path):
-    env = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "WASTEWATCH_SM4_KEY")}
-    env.update({"DATABASE_URL": "postgres://nobody@127.0.0.1:1/none", "WASTEWATCH_VAR_DIR": str(tmp_path)})
+    env = {k: v for k, v in embedded_env(tmp_path, DATABASE_URL="postgres://nobody@127.0.0.1:1/none").items()
+           if k not in ("SECRET_KEY", "WASTEWATCH_SM4_KEY")}
     result = subprocess.run([sys.executable, "manage.py", "check"], cwd=ROOT, env=env, capture_output=True, text=True)
     assert result.returncode != 0
     assert "SECRET_KEY must be set" in result.stderr

@@ -57,10 +57,11 @@ def _region_of(region_code, site, vehicle, device) -> str:
 
 def alert_raise(*, actor, kind: str, source: str, at: datetime, title: str, region_code: str = "", severity: str = "",
                 site=None, vehicle=None, device=None, lon=None, lat=None, message: str = "", evidence: dict | None = None,
-                source_ref: str = "") -> Alert:
+                source_ref: str = "", place: str = "") -> Alert:
     """Raise an alert, or add an occurrence to the open one of the same kind at the same place.
 
-    `source_ref` makes a source's retry harmless: an occurrence already recorded under it returns its alert."""
+    `source_ref` makes a source's retry harmless: an occurrence already recorded under it returns its alert.
+    `place` names the place for merging where no site, device, vehicle or position does (a resident's estate)."""
     if kind not in AlertKind.values:
         raise ServiceError("告警类型无效", details=[{"field": "kind", "reason": f"不支持的告警类型“{kind}”"}])
     if source not in AlertSource.values:
@@ -70,7 +71,7 @@ def alert_raise(*, actor, kind: str, source: str, at: datetime, title: str, regi
         if seen is not None:
             return seen.alert
     region = _region_of(region_code, site, vehicle, device)
-    key = place_key(site=site, vehicle=vehicle, device=device, lon=lon, lat=lat)
+    key = place or place_key(site=site, vehicle=vehicle, device=device, lon=lon, lat=lat)
     window = MERGE_WINDOWS.get(kind, MERGE_WINDOW)
     with transaction.atomic():
         alert = (

@@ -32,11 +32,12 @@ def _time(value, field):
         raise ServiceError("时间格式有误", details=[{"field": field, "reason": "应为 yyyy-MM-dd HH:mm:ss（北京时间）"}]) from None
 
 
-def parse(body: bytes, post=None, files=None) -> tuple[dict, list[tuple[bytes, str | None]]]:
-    """The event's fields and its images (bytes, capture time) from a JSON body or a multipart form."""
+def parse(body: bytes, post=None, files=None, *, field: str = "images") -> tuple[dict, list[tuple[bytes, str | None]]]:
+    """The fields and the images (bytes, capture time) from a JSON body (images as base64, alone or as
+    {"data", "capturedAt"}) or a multipart form (images as files)."""
     if files is not None and post is not None and (post or files):
         fields = {k: post.get(k) for k in post}
-        images = [(f.read(), None) for f in files.getlist("images")]
+        images = [(f.read(), None) for f in files.getlist(field)]
         return fields, images
     try:
         data = json.loads(body or b"{}")
@@ -46,12 +47,15 @@ def parse(body: bytes, post=None, files=None) -> tuple[dict, list[tuple[bytes, s
         raise ServiceError("请求体应为 JSON 对象", details=[{"field": "", "reason": "应为 {...}"}])
     images = []
     details = []
-    for index, item in enumerate(data.pop("images", None) or []):
+    listed = data.pop(field, None) or []
+    if not isinstance(listed, list):
+        raise ServiceError("图片数据有误", details=[{"field": field, "reason": "应为数组"}])
+    for index, item in enumerate(listed):
         raw = item.get("data") if isinstance(item, dict) else item
         try:
             images.append((base64.b64decode(str(raw).split(",")[-1], validate=True), item.get("capturedAt") if isinstance(item, dict) else None))
         except (binascii.Error, ValueError):
-            details.append({"index": index, "field": "images", "reason": "图片须为 base64 编码"})
+            details.append({"index": index, "field": field, "reason": "图片须为 base64 编码"})
     if details:
         raise ServiceError("图片数据有误", details=details)
     return data, images

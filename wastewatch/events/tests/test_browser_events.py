@@ -1,7 +1,8 @@
 """Alerts and work orders in a real browser (Debian's chromium): the street office finds a camera alert on the list and
 the map, opens it, follows the live video link and sees the evidence with the face blurred, while the enforcement
 officer is served the original; the community worker, on a phone, accepts the order and reports it done with a photo
-and the phone's position. Screenshots are saved under var/screenshots/."""
+and the phone's position; a resident, without an account, reports an overflow from a phone with a photo and the
+phone's position and gets a receipt. Screenshots are saved under var/screenshots/."""
 import cv2
 import numpy as np
 import pytest
@@ -58,8 +59,10 @@ def _face_difference(content, box):
     return float(abs(shown - original).mean())
 
 
-def test_the_street_sees_the_alert_on_list_map_and_detail_with_the_face_blurred_and_enforcement_sees_it_clear(
-        camera_alert, browser, live_server):
+def test_the_street_sees_the_alert_blurred_enforcement_sees_it_clear_and_the_community_worker_closes_it_from_a_phone(
+        camera_alert, browser, live_server, tmp_path):
+    # One test for the alert's whole life in the browser: each browser test reloads the demo city (a live server's
+    # database is emptied after every test), which costs more than the steps themselves.
     page, base = browser, live_server.url
     log_in(page, base, "street_staff")
     page.goto(base + "/events/alerts/?kind=overflow")
@@ -86,9 +89,11 @@ def test_the_street_sees_the_alert_on_list_map_and_detail_with_the_face_blurred_
     assert page.locator("text=导出取证包").count() == 1
     page.screenshot(path=str(SHOTS / "events-alert-enforcement.png"), full_page=True)
 
+    page.context.clear_cookies()
+    _the_community_worker_accepts_and_reports_completion_from_a_phone(camera_alert, page, base, tmp_path)
 
-def test_the_community_worker_accepts_and_reports_completion_from_a_phone(camera_alert, browser, live_server, tmp_path):
-    page, base = browser, live_server.url
+
+def _the_community_worker_accepts_and_reports_completion_from_a_phone(camera_alert, page, base, tmp_path):
     order = WorkOrder.objects.get(alert=camera_alert)
     photo = tmp_path / "done.jpg"
     clean = np.full((480, 640, 3), (60, 140, 60), np.uint8)
@@ -120,3 +125,45 @@ def test_the_community_worker_accepts_and_reports_completion_from_a_phone(camera
     assert order.status == "reported" and report.actor.username == "community_staff"
     assert (round(report.lon, 4), round(report.lat, 4)) == (WHERE_THE_WORKER_STANDS["longitude"], WHERE_THE_WORKER_STANDS["latitude"])
     assert [e.size for e in report.attachments.all()] == [photo.stat().st_size]
+
+
+@pytest.fixture
+def resident_spot(events_reference):
+    """Where a resident stands: 20 m from a drop-off point of the demo city (read before the browser starts)."""
+    from wastewatch.registry.models import Site
+
+    site = Site.objects.filter(kind="dropoff", lon__isnull=False, region__level="community").order_by("code").first()
+    return site, {"longitude": float(site.lon) + 20 / 96000, "latitude": float(site.lat)}
+
+
+def test_a_resident_reports_from_a_phone_with_a_photo_and_the_position_and_gets_a_receipt(resident_spot, browser, live_server, tmp_path):
+    from wastewatch.events.models import PublicReport
+
+    site, position = resident_spot
+    page, base = browser, live_server.url
+    photo = tmp_path / "overflow.jpg"
+    scene = np.full((900, 1200, 3), (90, 90, 90), np.uint8)
+    cv2.rectangle(scene, (400, 300), (800, 850), (30, 120, 30), -1)  # a green bin, bags piled beside it
+    photo.write_bytes(cv2.imencode(".jpg", scene)[1].tobytes())
+    page.set_viewport_size(PHONE)
+    page.context.grant_permissions(["geolocation"], origin=base)
+    page.context.set_geolocation(position)
+
+    page.goto(base + "/events/report/")  # no login
+    page.wait_for_function('document.querySelector("[data-where]").textContent.includes("已定位")')
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]  # no sideways scrolling on a phone
+    page.click('label[for="kind-overflow"]')
+    page.set_input_files("input[name=photos]", str(photo))
+    page.wait_for_selector(".previews img")
+    page.fill("textarea[name=description]", "投放点垃圾桶满溢，垃圾袋堆在地上")
+    page.screenshot(path=str(SHOTS / "events-public-report-phone.png"), full_page=True)
+    page.click("[data-submit]")
+    page.wait_for_selector("[data-receipt-code]")
+    receipt = page.inner_text("[data-receipt-code]").strip()
+    assert "已交" in page.inner_text("[data-public-status]")
+    page.screenshot(path=str(SHOTS / "events-public-receipt-phone.png"), full_page=True)
+
+    report = PublicReport.objects.select_related("alert").get(receipt=receipt)
+    assert report.located_by == "position" and report.site_id == site.pk and report.alert.status == "dispatched"
+    stored = report.alert.evidence_files.get(kind="image")
+    assert stored.content_type == "image/jpeg" and 0 < stored.size  # shrunk on the phone or sent as it was, preserved either way

@@ -1,9 +1,7 @@
 """Nothing acknowledged is lost: a real server process is killed with SIGKILL in the middle of
 a stream of pushes, and every record it had acknowledged is in the database afterwards."""
 import json
-import os
 import signal
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -15,16 +13,11 @@ from pathlib import Path
 
 from django.conf import settings
 
+from wastewatch.core.testing import embedded_env, free_port
 from wastewatch.interfaces import catalogue, signing
 
 ROOT = Path(settings.BASE_DIR)
 COMMUNITY = "331002001001"
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def start_server(env, port):
@@ -56,8 +49,7 @@ def record(serial):
 
 
 def test_sigkill_loses_no_acknowledged_record(tmp_path):
-    env = {**os.environ, "WASTEWATCH_VAR_DIR": str(tmp_path)}
-    env.pop("DATABASE_URL", None)
+    env = embedded_env(tmp_path)
     for argv in (["migrate", "-v0"], ["demo", "--size", "small"]):
         subprocess.run([sys.executable, "manage.py", *argv], cwd=ROOT, env=env, check=True, capture_output=True)
     app_key, secret = subprocess.run([sys.executable, "manage.py", "api_client", "create", "--region", "331002000000", "--name", "断电测试"],

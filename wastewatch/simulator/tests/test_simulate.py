@@ -5,7 +5,6 @@ import json
 import os
 import re
 import signal
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -20,6 +19,7 @@ from django.conf import settings
 from pydantic import ValidationError
 
 from wastewatch.core.resources import get as get_resource
+from wastewatch.core.testing import embedded_env, free_port
 from wastewatch.interfaces import catalogue, health
 from wastewatch.interfaces.mappers import MAPPERS
 from wastewatch.simulator.feed import faults
@@ -49,19 +49,11 @@ class City:
             return db.execute(sql, params).fetchall()
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def city(tmp_path_factory):
     """The small demo city in its own database, served by uvicorn on a free port."""
     var = tmp_path_factory.mktemp("simulate")
-    env = {**os.environ, "WASTEWATCH_VAR_DIR": str(var), "PYTHONUNBUFFERED": "1"}
-    env.pop("DATABASE_URL", None)
-    env.pop("WASTEWATCH_SQLITE", None)
+    env = embedded_env(var, PYTHONUNBUFFERED="1")
     load = "from django.core.management import call_command as c; c('migrate', verbosity=0); c('demo', size='small')"
     subprocess.run([sys.executable, "manage.py", "shell", "-c", load], cwd=ROOT, env=env, check=True, capture_output=True)
     port = free_port()
