@@ -53,6 +53,16 @@ def site_get(*, user, code: str) -> Site:
     return site
 
 
+def site_find(*, user, text: str) -> Site | None:
+    """A site by its code, or by its exact name where that names one site in the caller's scope; else None."""
+    scoped = region_scoped(Site.objects.all(), user=user, lookups=("region__code",), organisation_lookups=("operator_id",))
+    by_code = scoped.filter(code=text).first()
+    if by_code is not None:
+        return by_code
+    named = list(scoped.filter(name=text)[:2])
+    return named[0] if len(named) == 1 else None
+
+
 def track(vehicle: Vehicle, day: date) -> list[tuple]:
     """The vehicle's fixes of the day, in time order: (at, lon, lat, speed, heading, alarm)."""
     return list(Position.objects.filter(vehicle_id=vehicle.pk, day=day).order_by("at")

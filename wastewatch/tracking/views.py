@@ -9,13 +9,18 @@ from asgiref.sync import sync_to_async
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import StreamingHttpResponse
-from django.shortcuts import render
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
 from django.utils import timezone
 
-from wastewatch.core.pages import REFUSED, require_action
+from wastewatch.core.errors import ServiceError
+from wastewatch.core.pages import REFUSED, require_action, show_refusal
 
-from . import rules, selectors
+from . import rules, selectors, services
 from .api import live_row
+from .forms import PlanForm
 from .geometry import local_day
 
 STREAM_POLL_S = 2
@@ -55,7 +60,52 @@ def plans(request):
     plate = request.GET.get("plate", "").strip()
     if plate:
         qs = qs.filter(vehicle__plate__icontains=plate)
-    return render(request, "tracking/plans.html", {"plans": qs[:300], "plate": plate, "rules": rules.Rules.doc()})
+    return render(request, "tracking/plans.html", {"plans": qs[:300], "plate": plate, "rules": rules.Rules.doc(),
+                                                   "may_manage": request.user.can("tracking.manage")})
+
+
+def _plans_of(plate: str) -> str:
+    return f"{reverse('tracking:plans')}?plate={plate}"
+
+
+@login_required
+def plan_edit(request, pk=None):
+    """A new plan, or a plan's name, days and route replaced; refusals come back onto their fields and lines."""
+    require_action(request, "tracking.manage")
+    plan = selectors.plan_get(user=request.user, pk=pk) if pk is not None else None
+    vehicles = selectors.vehicles_scoped(user=request.user).filter(is_active=True).select_related("hauler").order_by("plate")
+    plates = [(v.plate, f"{v.plate}（{v.hauler.name}）" if v.hauler_id else v.plate) for v in vehicles]
+    if plan is not None and plan.vehicle.plate not in dict(plates):
+        plates.insert(0, (plan.vehicle.plate, plan.vehicle.plate))
+    initial = PlanForm.initial_of(plan) if plan is not None else {"weekdays": list("1234567")}
+    form = PlanForm(request.POST or None, initial=initial, plates=plates)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        points = [(selectors.site_find(user=request.user, text=site), start, end) for site, start, end in data["points"]]
+        try:
+            saved = services.collection_plan_save(
+                actor=request.user, plan=plan, vehicle=selectors.vehicle_get(user=request.user, plate=data["vehicle"]),
+                name=data["name"], weekdays=data["weekdays"], points=points, source="page")
+        except ServiceError as exc:
+            form.refuse(exc)
+        else:
+            messages.success(request, f"已保存收运计划“{saved.name}”（{saved.vehicle.plate}，{len(points)} 个点位）")
+            return redirect(_plans_of(saved.vehicle.plate))
+    return render(request, "tracking/plan_form.html", {"form": form, "plan": plan})
+
+
+@login_required
+@require_POST
+def plan_active(request, pk):
+    require_action(request, "tracking.manage")
+    plan = selectors.plan_get(user=request.user, pk=pk)
+    active = request.POST.get("active") == "1"
+    try:
+        services.collection_plan_set_active(actor=request.user, plan=plan, active=active, source="page")
+        messages.success(request, f"已{'启用' if active else '停用'}收运计划“{plan.name}”")
+    except ServiceError as exc:
+        show_refusal(request, exc)
+    return redirect(_plans_of(plan.vehicle.plate))
 
 
 def _changes(user, since):
