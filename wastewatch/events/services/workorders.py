@@ -145,7 +145,7 @@ def _move(*, actor, order, action, allowed, to, comment="", lon=None, lat=None, 
         before = order.status
         order.status = to
         for name, value in (changes or {}).items():
-            setattr(order, name, value)
+            setattr(order, name, value(order) if callable(value) else value)  # a callable reads the locked row
         order.save()
         step = _step(order, actor, action, before, comment, lon, lat)
         _audit(actor, order, action, before, source)
@@ -190,7 +190,8 @@ def work_order_report(*, actor, order, comment: str, photos: list[bytes], lon: f
     with transaction.atomic():
         order, step = _move(actor=actor, order=order, action=StepAction.REPORT, allowed=(S.ACCEPTED, S.IN_PROGRESS, S.RETURNED),
                             to=S.REPORTED, comment=comment, lon=lon, lat=lat, source=source,
-                            changes={"reported_at": now, "on_time": order.deadline is None or now <= order.deadline})
+                            changes={"reported_at": now, "on_time": lambda o: o.deadline is None or now <= o.deadline,
+                                     "handling_time": lambda o: now - o.dispatched_at if o.dispatched_at else None})
         for index, photo in enumerate(photos):
             evidence_store(actor=actor, content=photo, kind=EvidenceKind.IMAGE, source="work_order", region_code=order.region_code,
                            alert_kind=order.kind, captured_at=now, alert=order.alert, step=step, field="photos", index=index)
@@ -207,7 +208,7 @@ def work_order_send_back(*, actor, order, comment: str, source="page") -> WorkOr
     if not comment.strip():
         raise ServiceError("请填写退回原因", details=[{"field": "comment", "reason": "退回须说明原因"}])
     order, _ = _move(actor=actor, order=order, action=StepAction.SEND_BACK, allowed=(S.REPORTED,), to=S.RETURNED, comment=comment,
-                     source=source, changes={"reopen_count": order.reopen_count + 1, "reported_at": None, "on_time": None})
+                     source=source, changes={"reopen_count": lambda o: o.reopen_count + 1, "reported_at": None, "on_time": None, "handling_time": None})
     notify(region_code=order.region_code, order=order, title=f"工单 {order.number} 被退回重办", body=comment[:200])
     return order
 
