@@ -2,7 +2,9 @@
 
 A frame is 0x7e, header, body, check code, 0x7e; inside it 0x7e is sent as 0x7d 0x02 and 0x7d as 0x7d 0x01; the
 check code is the XOR of header and body. The 2019 header sets bit 14 of the body attributes, adds a protocol
-version byte and widens the terminal phone from 6 to 10 BCD bytes. Integers are big-endian; strings GBK.
+version byte and widens the terminal phone from 6 to 10 BCD bytes. A body longer than 1,023 bytes travels split:
+bit 13 set, and the packet count and this packet's number (from 1) after the serial; the packets of one message
+carry consecutive serials. Integers are big-endian; strings GBK.
 """
 import struct
 from dataclasses import dataclass, field
@@ -25,6 +27,7 @@ T_AUTH = 0x0102
 T_LOCATION = 0x0200
 T_BATCH = 0x0704
 P_GENERAL_RESPONSE = 0x8001
+P_RESEND_REQUEST = 0x8003  # 补传分包请求: the packets of a split message the platform still waits for
 P_REGISTER_RESPONSE = 0x8100
 
 # 0x8001 results (表 5)
@@ -92,6 +95,7 @@ class Header:
     version: int | None = None  # None: 2013; the protocol version byte (1 for 2019) otherwise
     encrypted: bool = False
     packets: tuple[int, int] | None = None  # (total, index) of a split message
+    carried_in: tuple[int, ...] = ()  # a reassembled message: the serials of its packets, each answered
 
 
 def decode_frame(frame: bytes) -> tuple[Header, bytes]:
@@ -145,16 +149,17 @@ def _header(data: bytes) -> tuple[Header, int]:
     return Header(msg_id, phone, serial, version, encrypted, packets), offset
 
 
-def encode_frame(msg_id: int, phone: str, serial: int, body: bytes = b"", *, version: int | None = None) -> bytes:
+def encode_frame(msg_id: int, phone: str, serial: int, body: bytes = b"", *, version: int | None = None,
+                 packets: tuple[int, int] | None = None) -> bytes:
     if len(body) > MAX_BODY:
         raise ValueError("body longer than 1023 bytes: split it")
-    props = len(body)
+    props = len(body) | ((1 << 13) if packets else 0)
     if version is not None:
         props |= 1 << 14
         head = struct.pack(">HHB", msg_id, props, version) + bcd_encode(phone, 10)
     else:
         head = struct.pack(">HH", msg_id, props) + bcd_encode(phone, 6)
-    data = head + struct.pack(">H", serial & 0xFFFF) + body
+    data = head + struct.pack(">H", serial & 0xFFFF) + (struct.pack(">HH", *packets) if packets else b"") + body
     return bytes([FLAG]) + escape(data + bytes([checksum(data)])) + bytes([FLAG])
 
 
@@ -340,6 +345,18 @@ def general_response_body(reply_serial: int, reply_id: int, result: int) -> byte
 
 def parse_general_response(body: bytes) -> tuple[int, int, int]:
     return struct.unpack_from(">HHB", body, 0)
+
+
+def resend_request_body(first_serial: int, missing: list[int], *, version: int | None = None) -> bytes:
+    """0x8003: the first packet's serial, then the numbers of the missing packets (a byte count in 2013, a word in 2019)."""
+    count = struct.pack(">H" if version is not None else ">B", len(missing))
+    return struct.pack(">H", first_serial) + count + b"".join(struct.pack(">H", n) for n in missing)
+
+
+def parse_resend_request(body: bytes, version: int | None = None) -> tuple[int, list[int]]:
+    first_serial = struct.unpack_from(">H", body, 0)[0]
+    count, offset = (struct.unpack_from(">H", body, 2)[0], 4) if version is not None else (body[2], 3)
+    return first_serial, [struct.unpack_from(">H", body, offset + 2 * i)[0] for i in range(count)]
 
 
 def registration_response_body(reply_serial: int, result: int, auth_code: str = "") -> bytes:

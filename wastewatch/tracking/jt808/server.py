@@ -9,10 +9,16 @@ What the gateway refuses it counts (`Gateway.stats`), logs, and answers as the s
 result 2 (message error) for a bad check code or body, 3 (unsupported) for a message it does not handle, 1
 (failure) for reports before authentication or a wrong authentication code; 0x8100 with result 4 (no such
 terminal) for the registration of a terminal the registry does not know.
+
+A split message (a long blind-area upload) is gathered packet by packet and handled once whole; each packet is
+answered only then, with the whole message's outcome, so no acknowledged fix was ever held only in memory. A
+message still missing packets after SPLIT_WAIT_S is asked for them once (0x8003) and dropped after as long again;
+nothing of it was acknowledged, and the terminal sends it again.
 """
 import asyncio
 import collections
 import concurrent.futures
+import dataclasses
 import hashlib
 import hmac
 import logging
@@ -34,6 +40,9 @@ FRAMES_PER_SECOND = 200  # per connection; a terminal sends one report every few
 BURST = 1000
 IN_FLIGHT = 4000  # unacknowledged fixes per connection before the gateway stops reading from it
 IDLE_TIMEOUT_S = 600  # no byte for this long (heartbeats are every 60 s by default): the connection is closed
+MAX_PACKETS = 64  # of one split message: 64 KB, about 2,000 fixes of a blind-area upload
+MAX_SPLITS = 4  # split messages gathered at once per connection; a fifth drops the oldest
+SPLIT_WAIT_S = 30
 
 
 def auth_code(phone: str) -> str:
@@ -195,6 +204,17 @@ def _ingest(fixes):
     positions_ingest(actor=None, fixes=fixes, source=FixSource.JT808)
 
 
+@dataclasses.dataclass
+class Split:
+    """The packets of one split message received so far: number → (serial, body)."""
+
+    header: codec.Header
+    total: int
+    parts: dict = dataclasses.field(default_factory=dict)
+    since: float = dataclasses.field(default_factory=time.monotonic)
+    asked: bool = False
+
+
 class Session:
     def __init__(self, peer):
         self.peer = peer
@@ -206,6 +226,7 @@ class Session:
         self.tokens = float(BURST)
         self.refill_at = time.monotonic()
         self.in_flight: set = set()
+        self.splits: dict[tuple[int, int], Split] = {}
 
     def next_serial(self) -> int:
         self.serial = (self.serial + 1) & 0xFFFF
@@ -283,6 +304,7 @@ class Gateway:
                         self.stats["flood_dropped"] += 1
                         continue
                     await self._frame(session, frame, writer)
+                self._chase_splits(session, writer)
                 if splitter.oversize > oversize:
                     self.stats["oversize"] += splitter.oversize - oversize
                     session.errors += splitter.oversize - oversize
@@ -302,6 +324,7 @@ class Gateway:
             self.stats["internal_error"] += 1
         finally:
             self.stats["noise_bytes"] += splitter.noise
+            self.stats["split_abandoned"] += len(session.splits)
             if session.in_flight:
                 await asyncio.wait(session.in_flight, timeout=30)
             self.connections.discard(asyncio.current_task())
@@ -313,7 +336,47 @@ class Gateway:
         writer.write(codec.encode_frame(msg_id, header.phone, session.next_serial(), body, version=header.version))
 
     def _general(self, writer, session, header, result):
-        self._reply(writer, session, header, codec.P_GENERAL_RESPONSE, codec.general_response_body(header.serial, header.msg_id, result))
+        for serial in header.carried_in or (header.serial,):
+            self._reply(writer, session, header, codec.P_GENERAL_RESPONSE, codec.general_response_body(serial, header.msg_id, result))
+
+    def _gather(self, session, header, body, writer):
+        """A packet of a split message → (header, body) of the whole message once its last packet is in, else None."""
+        total, number = header.packets
+        if not 1 <= number <= total or total > MAX_PACKETS:
+            self._refused(session, "bad_packet", header)
+            self._general(writer, session, header, codec.MESSAGE_ERROR)
+            return None
+        key = (header.msg_id, (header.serial - number + 1) & 0xFFFF)
+        split = session.splits.get(key)
+        if split is None or split.total != total:
+            if split is None and len(session.splits) >= MAX_SPLITS:
+                session.splits.pop(next(iter(session.splits)))
+                self.stats["split_dropped"] += 1
+            split = session.splits[key] = Split(header, total)
+        split.parts[number] = (header.serial, body)  # a packet sent again replaces itself
+        self.stats["packets"] += 1
+        if len(split.parts) < total:
+            return None
+        del session.splits[key]
+        serials, bodies = zip(*(split.parts[n] for n in range(1, total + 1)))
+        whole = dataclasses.replace(header, serial=key[1], packets=None, carried_in=serials)
+        return whole, b"".join(bodies)
+
+    def _chase_splits(self, session, writer):
+        """Ask once for the packets a split message still lacks after SPLIT_WAIT_S; drop it after as long again."""
+        now = time.monotonic()
+        for key, split in list(session.splits.items()):
+            if now - split.since < SPLIT_WAIT_S:
+                continue
+            if split.asked:
+                del session.splits[key]
+                self.stats["split_expired"] += 1
+                continue
+            missing = [n for n in range(1, split.total + 1) if n not in split.parts]
+            body = codec.resend_request_body(key[1], missing, version=split.header.version)
+            self._reply(writer, session, split.header, codec.P_RESEND_REQUEST, body)
+            split.asked, split.since = True, now
+            self.stats["split_resend_requested"] += 1
 
     async def _frame(self, session, frame, writer):
         self.stats["frames"] += 1
@@ -324,10 +387,15 @@ class Gateway:
             if exc.header is not None:
                 self._general(writer, session, exc.header, codec.MESSAGE_ERROR)
             return
-        if header.encrypted or header.packets:
+        if header.encrypted:
             self._refused(session, "unsupported_packaging", header)
             self._general(writer, session, header, codec.UNSUPPORTED)
             return
+        if header.packets:
+            whole = self._gather(session, header, body, writer)
+            if whole is None:
+                return
+            header, body = whole
         handler = self.HANDLERS.get(header.msg_id)
         if handler is None:
             if header.msg_id != codec.T_GENERAL_RESPONSE:  # a terminal's answer to a platform command needs none

@@ -29,9 +29,14 @@ class _Frames:
         self.phone, self.version, self.serial = phone, version, 0
         self.splitter = codec.Splitter()
 
-    def frame(self, msg_id: int, body: bytes = b"") -> bytes:
+    def frame(self, msg_id: int, body: bytes = b"", packets: tuple[int, int] | None = None) -> bytes:
         self.serial = (self.serial + 1) & 0xFFFF
-        return codec.encode_frame(msg_id, self.phone, self.serial, body, version=self.version)
+        return codec.encode_frame(msg_id, self.phone, self.serial, body, version=self.version, packets=packets)
+
+    def split(self, msg_id: int, body: bytes, size: int = codec.MAX_BODY) -> list[bytes]:
+        """A long message as its packets, each a frame of its own with the next serial."""
+        parts = [body[i:i + size] for i in range(0, len(body), size)]
+        return [self.frame(msg_id, part, packets=(len(parts), n)) for n, part in enumerate(parts, start=1)]
 
     def replies(self, data: bytes) -> list[Reply]:
         out = []
@@ -44,7 +49,9 @@ class _Frames:
         return self.frame(codec.T_LOCATION, codec.location_body(at=at, lon=lon, lat=lat, **kw))
 
     def batch(self, points: list[tuple[datetime, float, float]], **kw) -> bytes:
-        return self.frame(codec.T_BATCH, codec.batch_body([codec.location_body(at=t, lon=x, lat=y, **kw) for t, x, y in points]))
+        """A blind-area upload as one frame, or as its packets one after another when it is too long for one."""
+        body = codec.batch_body([codec.location_body(at=t, lon=x, lat=y, **kw) for t, x, y in points])
+        return self.frame(codec.T_BATCH, body) if len(body) <= codec.MAX_BODY else b"".join(self.split(codec.T_BATCH, body))
 
 
 class Terminal(_Frames):

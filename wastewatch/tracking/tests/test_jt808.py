@@ -82,6 +82,60 @@ def test_a_2019_terminal_uploads_a_blind_area_batch_in_one_message(gateway):
     t.close()
 
 
+def _blind_area(car, fixes=120):
+    at = noon_yesterday()
+    return [(at + timedelta(seconds=30 * i), 121.40 + i * 0.0005, 28.65) for i in range(fixes)]
+
+
+@pytest.mark.parametrize("version", [None, 1])
+def test_a_long_blind_area_upload_arrives_split_and_every_packet_is_answered_once_it_is_stored(gateway, version):
+    car = truck(1)
+    t = Terminal("127.0.0.1", gateway.port, car.terminal_phone, version=version)
+    t.log_in(car.terminal_id)
+    upload = t.batch(_blind_area(car), speed_kmh=20)  # 120 fixes: about 4 KB, more than one frame may carry
+    packets = upload.count(b"\x7e") // 2
+    first = t.serial - packets + 1
+    assert packets >= 3
+    acks = t.send(upload, expect=packets)
+    assert [codec.parse_general_response(a.body) for a in acks] == [(first + n, codec.T_BATCH, codec.OK) for n in range(packets)]
+    assert Position.objects.filter(vehicle=car).count() == 120
+    assert gateway.stats["packets"] == packets
+    t.close()
+
+
+def test_packets_out_of_order_or_sent_twice_make_one_message(gateway):
+    car = truck(1)
+    t = Terminal("127.0.0.1", gateway.port, car.terminal_phone, version=1)
+    t.log_in(car.terminal_id)
+    body = codec.batch_body([codec.location_body(at=at, lon=x, lat=y) for at, x, y in _blind_area(car, 60)])
+    one, two, three = t.split(codec.T_BATCH, body, size=len(body) // 3 + 1)
+    acks = t.send(three + one + one + two, expect=3)
+    assert {codec.parse_general_response(a.body)[2] for a in acks} == {codec.OK}
+    assert Position.objects.filter(vehicle=car).count() == 60
+    t.close()
+
+
+def test_a_missing_packet_is_asked_for_and_nothing_is_answered_before_the_message_is_whole(gateway, monkeypatch):
+    from wastewatch.tracking.jt808 import server
+
+    monkeypatch.setattr(server, "SPLIT_WAIT_S", 0)
+    car = truck(1)
+    t = Terminal("127.0.0.1", gateway.port, car.terminal_phone)
+    t.log_in(car.terminal_id)
+    body = codec.batch_body([codec.location_body(at=at, lon=x, lat=y) for at, x, y in _blind_area(car, 60)])
+    one, two, three = t.split(codec.T_BATCH, body, size=len(body) // 3 + 1)
+    [ask] = t.send(one + three)  # nothing for the packets; the gateway asks for the one in between
+    assert ask.msg_id == codec.P_RESEND_REQUEST
+    assert codec.parse_resend_request(ask.body) == (t.serial - 2, [2])
+    assert not Position.objects.filter(vehicle=car).exists()
+    acks = t.send(two, expect=3)
+    assert sorted(codec.parse_general_response(a.body)[0] for a in acks) == [t.serial - 2, t.serial - 1, t.serial]
+    assert Position.objects.filter(vehicle=car).count() == 60
+    [bad] = t.send(t.frame(codec.T_BATCH, b"\x00", packets=(2, 3)))  # packet 3 of 2
+    assert bad.result == codec.MESSAGE_ERROR and gateway.stats["bad_packet"] == 1
+    t.close()
+
+
 def test_alarm_bits_raise_a_terminal_alarm_once_when_they_rise(gateway):
     car = truck()
     t = Terminal("127.0.0.1", gateway.port, car.terminal_phone)
