@@ -12,6 +12,7 @@ class LedgerConfig(AppConfig):
         from . import landers
 
         landers.register()
-        from .urls import MENU
+        from .urls import ENTRY_MENU, MENU
 
         register("台账与设施", "ledger.view", MENU)
+        register("台账与设施", "ledger.add", ENTRY_MENU)

@@ -17,6 +17,7 @@ from wastewatch.registry.models import WasteCategory
 
 from . import dossiers, selectors, services
 from .choices import Stage
+from .entry_views import manifest_page
 from .manifest_presenter import manifest_dict
 from .models.manifests import ManifestStatus
 from .presenters import movement_dict
@@ -116,47 +117,22 @@ def manifest_list(request):
                                  discrepancy=True if request.GET.get("discrepancy") == "1" else None)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     return render(request, "ledger/manifests.html", {"page": page, "rows": [manifest_dict(m) for m in page],
-                                                     "statuses": ManifestStatus.choices, "query": query_without_page(request)})
+                                                     "statuses": ManifestStatus.choices, "query": query_without_page(request),
+                                                     "can_add": request.user.can("ledger.add")})
 
 
 @login_required
 def manifest_detail(request, number):
     require_action(request, "ledger.view")
-    manifest = selectors.manifest_get(user=request.user, number=number)
-    return render(request, "ledger/manifest.html", {"m": manifest_dict(manifest, with_events=True), "manifest": manifest,
-                                                    "can_sign": request.user.can("ledger.sign")})
-
-
-@login_required
-@require_POST
-def manifest_step(request, number, step):
-    require_action(request, "ledger.view")
-    manifest = selectors.manifest_get(user=request.user, number=number)
-    p = request.POST
-    actions = {
-        "schedule": lambda: services.manifest_schedule(actor=request.user, manifest=manifest),
-        "pickup": lambda: services.manifest_pickup(actor=request.user, manifest=manifest, hauled_t=p.get("weight_t")),
-        "receive": lambda: services.manifest_receive(actor=request.user, manifest=manifest, received_t=p.get("weight_t"),
-                                                     rejected_t=p.get("rejected_t") or None,
-                                                     rejection_reason=p.get("rejection_reason", "")),
-        "sign": lambda: services.manifest_sign(actor=request.user, manifest=manifest),
-    }
-    if step not in actions:
-        raise Http404("不支持的操作")
-    try:
-        actions[step]()
-    except ServiceError as exc:
-        show_refusal(request, exc)
-    else:
-        messages.success(request, f"联单 {number} 已{ {'schedule': '确认发运', 'pickup': '签收起运', 'receive': '过磅接收', 'sign': '签收办结'}[step] }")
-    return redirect("ledger:manifest", number=number)
+    return manifest_page(request, selectors.manifest_get(user=request.user, number=number))
 
 
 @login_required
 def facilities(request):
     require_action(request, "ledger.view")
     day = _day(request.GET.get("day"), timezone.localdate())
-    return render(request, "ledger/facilities.html", {"rows": dossiers.facility_overview(user=request.user, day=day), "day": day})
+    return render(request, "ledger/facilities.html", {"rows": dossiers.facility_overview(user=request.user, day=day), "day": day,
+                                                      "can_add": request.user.can("ledger.add")})
 
 
 @login_required

@@ -119,6 +119,8 @@ def reading_record_many(*, actor, rows: list[MonitoringReading], audit_source="i
     fields = ["value", "limit_value", "bound", "reported_exceeded", "exceeded", "day", "region_code"]
     with transaction.atomic():
         created, updated = _upsert(MonitoringReading, rows, ("site_id", "point", "item", "at"), fields)
+        _audit_many(actor, audit_source, created, snapshot=lambda r: {"point": r.point, "item": r.item, "value": str(r.value),
+                                                                       "at": r.at.isoformat()})
         for row in created + updated:
             if row.exceeded:
                 _reading_alert(actor, row)
@@ -148,6 +150,30 @@ def output_record_many(*, actor, rows: list[FacilityOutput], audit_source="inter
         created, updated = _upsert(FacilityOutput, rows, ("site_id", "kind", "at"), ["amount", "stock", "day", "region_code", "unit"])
         _audit_many(actor, audit_source, created, snapshot=lambda r: {"kind": r.kind, "amount": str(r.amount), "at": r.at.isoformat()})
     return created + updated
+
+
+def output_enter(*, actor, site: Site, kind: str, at: datetime, amount: Decimal, stock: Decimal | None = None,
+                 dispatched_t: Decimal | None = None, destination: str = "", destination_code: str = "", plate: str = "",
+                 source: str = "page") -> FacilityOutput:
+    """An output entered by the plant (a page or an import): the amount produced and, when some of it left, that
+    dispatch with its destination — the same records the interfaces make (facility-output, output-destination)."""
+    from ..limits import OUTPUT_CATEGORY
+    from .movements import movement_record, movement_record_by_codes
+
+    category = OUTPUT_CATEGORY.get(kind)
+    row = FacilityOutput(site=site, region_code=site.region_id, kind=kind, at=at, day=timezone.localdate(at), amount=amount,
+                         stock=stock)
+    key = f"{site.code}|{kind}|{at.isoformat()}"
+    with transaction.atomic():
+        saved = output_record_many(actor=actor, rows=[row], audit_source=source)
+        if category:
+            movement_record(actor=actor, stage=Stage.OUTPUT, occurred_at=at, from_site=site, to_label=f"{site.name}（厂内暂存）",
+                            category=category, net_t=amount, source=source, source_interface=f"{source}:output", source_key=key)
+        if dispatched_t:
+            movement_record_by_codes(actor=actor, source=source, data=dict(
+                stage=Stage.OUTPUT_OUT, occurred_at=at, from_site=site.code, to_org=destination_code, to_label=destination,
+                plate=plate, category=category, net_t=dispatched_t, note=f"去向 {destination}"))
+    return saved[0] if saved else FacilityOutput.objects.get(site=site, kind=kind, at=at)
 
 
 def outputs_check(*, actor, day, site: Site | None = None) -> list:
