@@ -7,8 +7,16 @@ from wastewatch.core.schemas import ErrorOut
 from wastewatch.reports.selectors import parse_window, region_visible
 
 from . import data
+from .areas import areas_geojson
 
 router = Router(tags=["驾驶舱"])
+
+
+@router.get("/areas", response={200: dict, 403: ErrorOut, 404: ErrorOut}, summary="下钻地图：镇街（社区）示意范围")
+def areas(request, region: str = ""):
+    """The indicative areas of a county's streets (a street's communities): GeoJSON for the drill-down map."""
+    require(request, "reports.view")
+    return areas_geojson(region_visible(user=request.auth, code=region))
 
 
 @router.get("/{theme}", response={200: dict, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut}, summary="主题舱数据（预计算汇总）")

@@ -9,8 +9,7 @@ from wastewatch.events.choices import AlertKind, AlertStatus, OPEN_STATUSES
 from wastewatch.registry.models import Device, Estate, Region, Site, Vehicle, WasteCategory
 from wastewatch.reports import catalogue
 from wastewatch.reports.models import Level
-from wastewatch.reports.refresh import SHANGHAI
-from wastewatch.reports.selectors import context, measure_totals, measures_by_region, window
+from wastewatch.reports.selectors import children_contexts, context, measure_totals, measures_by_region
 
 THEMES = {
     "alerts": "预警事件上报", "workorders": "派单处置管理", "vehicles": "车辆收运监管",
@@ -165,10 +164,9 @@ def results(region, user, w):
             name = names.get(cat[:2] + "00", cat)
             by_category[name] = by_category.get(name, 0) + value
     per_child = []
-    for code, name in _children(region):
-        child = Region.objects.get(code=code)
-        v = catalogue.evaluate(context(w, region=child))
-        per_child.append({"code": code, "name": name, "recycling_rate": v["recycling_rate"], "generated_t": v["generated_t"]})
+    for child, ctx in children_contexts(user=user, region=region, w=w) if region.level != "community" else []:
+        v = catalogue.evaluate(ctx)
+        per_child.append({"code": child.code, "name": child.name, "recycling_rate": v["recycling_rate"], "generated_t": v["generated_t"]})
     return {
         "period": w.label,
         "indicators": [{"code": i.code, "name": i.name, "unit": i.unit, "value": values[i.code], "target": i.target} for i in catalogue.INDICATORS],

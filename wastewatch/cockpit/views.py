@@ -4,10 +4,10 @@ import json
 
 from asgiref.sync import sync_to_async
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseForbidden, StreamingHttpResponse
 from django.shortcuts import render
 
+from wastewatch.core.pages import require_action
 from wastewatch.reports.selectors import region_visible
 
 from . import data
@@ -18,8 +18,7 @@ POLL_SECONDS = 2
 
 @login_required
 def dashboard(request, theme="results"):
-    if not request.user.can("reports.view"):
-        raise PermissionDenied("您没有查看驾驶舱的权限")
+    require_action(request, "reports.view")
     if theme not in data.THEMES:
         raise Http404("没有这个主题舱")
     region = region_visible(user=request.user, code=request.GET.get("region", ""))

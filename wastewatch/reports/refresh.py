@@ -42,7 +42,8 @@ log = logging.getLogger(__name__)
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 CLOSED_ALERT = ("resolved", "false_positive")
 SOURCE_STAGES = (Stage.COLLECTION, Stage.PICKUP)
-POINT_KINDS = ("dropoff", "staging", "collection")
+# The facility usage rate counts drop-off points on both sides of its ratio (catalogue: 在用投放点数).
+POINT_KINDS = ("dropoff",)
 DAYS_PER_RUN = 400
 STATE = "changes"
 LEASE = timedelta(minutes=30)

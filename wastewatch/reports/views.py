@@ -1,11 +1,11 @@
 """The reports pages: thin views over the selectors and services; every read scoped (outside: 404)."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 
 from wastewatch.core.errors import ServiceError
+from wastewatch.core.pages import require_action, show_refusal
 
 from . import carbon, catalogue, selectors, services, zero_waste
 from .api import file_download as _download
@@ -13,24 +13,19 @@ from .models import Factor, IndexNode, ListPublication, ReportFile, RubricItem
 from .rankings import assess, estates_in
 
 
-def _require(request, action="reports.view"):
-    if not request.user.can(action):
-        raise PermissionDenied("您没有该统计考核功能的权限")
-
-
 def _params(request, default_period="month"):
     period = request.GET.get("period") or default_period
     try:
         w = selectors.parse_window(period, request.GET.get("at", ""))
     except ServiceError as exc:
-        messages.error(request, exc.message + "：" + "；".join(d["reason"] for d in exc.details))
+        show_refusal(request, exc)
         w = selectors.parse_window("month", "")
     return selectors.region_visible(user=request.user, code=request.GET.get("region", "")), w
 
 
 @login_required
 def indicators(request):
-    _require(request)
+    require_action(request, "reports.view")
     region, w = _params(request)
     figures = selectors.indicator_values(user=request.user, region=region, w=w)
     rows = [(i, figures["values"].get(i.code)) for i in [*catalogue.INDICATORS, catalogue.DATA_FLOW]]
@@ -41,8 +36,8 @@ def indicators(request):
 
 @login_required
 def records(request):
-    _require(request)
-    _require(request, "ledger.view")
+    require_action(request, "reports.view")
+    require_action(request, "ledger.view")
     region, w = _params(request)
     rows = selectors.records_behind(user=request.user, region=region, w=w, stage=request.GET.get("stage", ""), category=request.GET.get("category", ""))
     return render(request, "reports/records.html", {"region": region, "w": w, "rows": rows})
@@ -50,14 +45,17 @@ def records(request):
 
 @login_required
 def rankings(request):
-    _require(request)
+    require_action(request, "reports.view")
     region, w = _params(request)
     if request.method == "POST":
         try:
-            services.lists_publish(actor=request.user, region=region, month=w.start, size=int(request.POST.get("size") or 5))
+            size = request.POST.get("size") or "5"
+            if not size.strip().isdigit():
+                raise ServiceError("每榜名额无效", details=[{"field": "size", "reason": f"应为正整数，收到“{size}”"}])
+            services.lists_publish(actor=request.user, region=region, month=w.start, size=int(size))
             messages.success(request, f"已发布{w.label}红黑榜")
-        except (ServiceError, ValueError) as exc:
-            messages.error(request, getattr(exc, "message", "每榜名额应为数字"))
+        except ServiceError as exc:
+            show_refusal(request, exc)
         return redirect(request.get_full_path())
     ranked = assess(estates=estates_in(region), w=w)
     publications = ListPublication.objects.filter(region_code__startswith=region.prefix).prefetch_related("entries__estate")[:12]
@@ -67,7 +65,7 @@ def rankings(request):
 
 @login_required
 def carbon_page(request):
-    _require(request)
+    require_action(request, "reports.view")
     region, w = _params(request)
     return render(request, "reports/carbon.html", {"region": region, "w": w, "balance": carbon.carbon_balance(w=w, region=region),
                                                    "children": carbon.carbon_by_child(region=region, w=w, user=request.user)})
@@ -75,7 +73,7 @@ def carbon_page(request):
 
 @login_required
 def zero_waste_page(request):
-    _require(request)
+    require_action(request, "reports.view")
     region, w = _params(request)
     if region.level not in ("city", "county"):
         raise Http404("无废指数按全市和县（市、区）计算")
@@ -84,7 +82,7 @@ def zero_waste_page(request):
 
 @login_required
 def files(request):
-    _require(request)
+    require_action(request, "reports.view")
     region, w = _params(request)
     if request.method == "POST":
         kind = request.POST.get("kind", "monthly")
@@ -93,7 +91,7 @@ def files(request):
             services.report_generate(actor=request.user, kind=kind, start=start, region=region, fmt=request.POST.get("format", "xlsx"))
             messages.success(request, "报表已生成")
         except ServiceError as exc:
-            messages.error(request, exc.message + "：" + "；".join(d["reason"] for d in exc.details))
+            show_refusal(request, exc)
         return redirect(request.get_full_path())
     return render(request, "reports/files.html", {"region": region, "w": w,
                                                   "files": ReportFile.objects.filter(region_code__startswith=region.prefix).defer("content")[:100]})
@@ -101,7 +99,7 @@ def files(request):
 
 @login_required
 def file_download(request, pk):
-    _require(request)
+    require_action(request, "reports.view")
     f = ReportFile.objects.filter(pk=pk).first()
     if f is None or not request.user.scope.covers_region(f.region_code) or request.user.scope.organisation_id is not None:
         raise Http404("报表不存在或不在您的数据权限范围内")
@@ -110,7 +108,7 @@ def file_download(request, pk):
 
 @login_required
 def methodology(request):
-    _require(request)
+    require_action(request, "reports.view")
     if request.method == "POST":
         factor = Factor.objects.filter(code=request.POST.get("code", "")).first()
         if factor is None:
@@ -119,7 +117,7 @@ def methodology(request):
             services.factor_update(actor=request.user, factor=factor, value=request.POST.get("value", ""), source=request.POST.get("source"))
             messages.success(request, f"已修改“{factor.name}”")
         except ServiceError as exc:
-            messages.error(request, exc.message + "：" + "；".join(d["reason"] for d in exc.details))
+            show_refusal(request, exc)
         return redirect("reports:methodology")
     return render(request, "reports/methodology.html", {
         "indicators": [*catalogue.INDICATORS, catalogue.DATA_FLOW], "factors": Factor.objects.all(), "rubric": RubricItem.objects.all(),

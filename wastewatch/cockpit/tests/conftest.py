@@ -1,6 +1,6 @@
 import pytest
 
-from wastewatch.reports.tests.conftest import LedgerStretch
+from wastewatch.reports.tests.conftest import LedgerStretch, api_client, issued_tokens  # noqa: F401 (fixtures)
 
 
 @pytest.fixture

@@ -6,6 +6,7 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.test import Client
 
 from wastewatch.events.choices import AlertKind, AlertSource
 from wastewatch.events.services import alert_raise
@@ -79,6 +80,23 @@ class LedgerStretch:
         return sum(e.population for e in Estate.objects.filter(region__code__startswith=prefix, is_active=True))
 
 
+def plan_day_play(actor, *, day, vehicle, served, skipped):
+    """A collection plan of two points for `vehicle`: the truck stays at `served` inside its window (07:00-07:30)
+    and never reaches `skipped` (08:00-08:30); tracking decides both at night."""
+    from datetime import time
+
+    from wastewatch.tracking import checks
+    from wastewatch.tracking.pipeline import Fix, positions_ingest
+    from wastewatch.tracking.services import collection_plan_save
+
+    collection_plan_save(actor=actor, vehicle=vehicle, name="测试早班", weekdays="1234567",
+                         points=[(served, time(7, 0), time(7, 30)), (skipped, time(8, 0), time(8, 30))])
+    start = datetime.combine(day, time(7, 10), SHANGHAI)
+    positions_ingest(actor=None, source="interface", fixes=[
+        Fix(vehicle_id=vehicle.pk, at=start + timedelta(seconds=30 * i), lon=float(served.lon), lat=float(served.lat)) for i in range(10)])
+    checks.point_results_evaluate(now=datetime.combine(day, time(23, 0), SHANGHAI))
+
+
 def _high_water() -> dict:
     """The largest primary key of every table with integer keys."""
     from django.apps import apps
@@ -126,3 +144,39 @@ def stretch(django_db_setup, django_db_blocker):
         from wastewatch.reports.models import RefreshState
 
         RefreshState.objects.all().delete()  # the next refresh rescans what is left
+
+
+STANDING_USERS = ("city_admin", "jiaojiang_admin")
+
+
+def _issue(username) -> str:
+    """A Bearer token from the real token endpoint."""
+    from wastewatch.simulator.democity import DEMO_PASSWORD
+
+    response = Client().post("/api/v1/accounts/token", {"username": username, "password": DEMO_PASSWORD}, content_type="application/json")
+    assert response.status_code == 201, response.content
+    return response.json()["token"]
+
+
+@pytest.fixture(scope="package")
+def issued_tokens(django_db_setup, django_db_blocker):
+    """Tokens of the standing users, issued once for the package and removed after it: each issue checks a password
+    hash (about half a second here), and these tests ask for a client some forty times."""
+    with django_db_blocker.unblock():
+        high_water = _high_water()
+        tokens = {username: _issue(username) for username in STANDING_USERS}
+    yield tokens
+    with django_db_blocker.unblock():
+        _remove_since(high_water)
+
+
+@pytest.fixture
+def api_client(issued_tokens):
+    """The root fixture's client with a real Bearer token: the package's for the standing users, a fresh one else."""
+
+    def make(user):
+        client = Client()
+        client.defaults["HTTP_AUTHORIZATION"] = "Bearer " + (issued_tokens.get(user.username) or _issue(user.username))
+        return client
+
+    return make

@@ -1,6 +1,6 @@
 """Every indicator for Taizhou and one county over a simulated stretch of the ledger matches a hand computation from
 what was recorded; out of scope is 404; the refresh follows corrections of the ledger."""
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -172,21 +172,14 @@ def test_a_write_committed_after_a_refresh_began_is_still_picked_up(stretch, api
 
 
 def test_collection_on_time_rate_is_trackings_plan_compliance(stretch, api_client, city_admin):
-    from wastewatch.tracking import checks
-    from wastewatch.tracking.geometry import SHANGHAI
-    from wastewatch.tracking.pipeline import Fix, positions_ingest
     from wastewatch.tracking.selectors import compliance_summary
-    from wastewatch.tracking.services import collection_plan_save
+
+    from .conftest import plan_day_play
 
     day = date(2025, 3, 4)
     served, skipped = stretch.points[JIAOJIANG]
     vehicle = Vehicle.objects.filter(region__code__startswith=JIAOJIANG).order_by("plate").first()
-    collection_plan_save(actor=city_admin, vehicle=vehicle, name="测试早班", weekdays="1234567",
-                         points=[(served, time(7, 0), time(7, 30)), (skipped, time(8, 0), time(8, 30))])
-    start = datetime.combine(day, time(7, 10), SHANGHAI)
-    positions_ingest(actor=None, source="interface", fixes=[
-        Fix(vehicle_id=vehicle.pk, at=start + timedelta(seconds=30 * i), lon=float(served.lon), lat=float(served.lat)) for i in range(10)])
-    checks.point_results_evaluate(now=datetime.combine(day, time(23, 0), SHANGHAI))
+    plan_day_play(city_admin, day=day, vehicle=vehicle, served=served, skipped=skipped)
     aggregates_refresh()
     body = api_client(city_admin).get(f"/api/v1/reports/indicators?region={JIAOJIANG}000000&period=day&at=2025-03-04").json()
     rows = [r for r in compliance_summary(user=city_admin, day=day, group="street") if r["key"].startswith(JIAOJIANG)]

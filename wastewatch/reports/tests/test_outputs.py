@@ -100,11 +100,22 @@ def test_a_monthly_report_on_demand_as_excel_and_pdf(stretch, api_client, city_a
         assert names["回收利用率"] == indicators["recycling_rate"]
 
 
-def test_the_scheduled_task_writes_last_months_reports():
+def test_the_scheduled_task_writes_last_months_reports_for_the_city_and_each_active_county():
+    """Two counties left active (a PDF costs about a second of font work; ten counties would be twenty of them)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from wastewatch.registry.models import Region
     from wastewatch.reports.models import ReportFile
     from wastewatch.reports.tasks import reports_monthly_task
 
-    assert reports_monthly_task.call_local() == ReportFile.objects.count() >= 22
+    kept = ["331002000000", "331003000000"]
+    Region.objects.filter(level="county").exclude(code__in=kept).update(is_active=False)
+    last_month = (timezone.localdate().replace(day=1) - timedelta(days=1)).replace(day=1)
+    assert reports_monthly_task.call_local() == 6 * (2 if last_month.month == 12 else 1)  # in January also the year's
+    files = set(ReportFile.objects.filter(kind="monthly", start=last_month).values_list("region_code", "format"))
+    assert files == {(code, fmt) for code in ["331000000000", *kept] for fmt in ("xlsx", "pdf")}
 
 
 @pytest.mark.parametrize("theme", ["alerts", "workorders", "vehicles", "outlets", "base", "results"])
@@ -142,3 +153,13 @@ def test_the_live_stream_greets_with_the_newest_alert(live_demo_city):
 
     content_type, body = asyncio.run(first_chunk())
     assert content_type == "text/event-stream" and b"event: hello" in body
+
+
+def test_pages_refuse_a_user_without_the_permission_and_name_the_bad_field(stretch, page_client, no_permission_user, city_admin):
+    refused = page_client(no_permission_user)
+    for url in ("/reports/", "/reports/rankings/", "/reports/methodology/", "/cockpit/results/"):
+        response = refused.get(url)
+        assert response.status_code == 403 and "您没有该功能的权限" in response.content.decode(), url
+    client = page_client(city_admin)
+    page = client.post(f"/reports/rankings/?region={JIAOJIANG}000000&at=2025-03", {"size": "五"}, follow=True).content.decode()
+    assert "每榜名额无效" in page and "size：应为正整数" in page

