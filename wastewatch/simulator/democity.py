@@ -247,7 +247,9 @@ class DemoCity:
         for i in range(self.size.facilities):
             county6 = county_codes[(i * 3) % len(county_codes)]
             kind, kind_name, categories, capacity = FACILITY_PLAN[i % len(FACILITY_PLAN)]
-            site(kind, f"台州{counties[county6][1][:2]}{kind_name}", county6 + "000000", self.point(county6), categories,
+            county_name = counties[county6][1]
+            place = county_name if county_name.startswith("台州") else f"台州{county_name[:2]}"  # 台州湾新区, not 台州台州
+            site(kind, f"{place}{kind_name}", county6 + "000000", self.point(county6), categories,
                  capacity_tpd=Decimal(capacity), operator_id=orgs[operator_codes[i]].pk, has_video=True, has_weighing=True, hours="00:00-24:00")
         for i in range(self.size.generators):
             county6 = county_codes[i % len(county_codes)]
