@@ -35,11 +35,14 @@ class ServiceForm(forms.Form):
 
     def is_valid(self):
         valid = super().is_valid()
+        self._mark_invalid()
+        return valid
+
+    def _mark_invalid(self):
         for name in self.errors:
             attrs = self.fields[name].widget.attrs if name in self.fields else None
             if attrs is not None and "is-invalid" not in attrs.get("class", ""):
                 attrs["class"] = (attrs.get("class", "") + " is-invalid").strip()
-        return valid
 
     def named_errors(self) -> list[str]:
         """Every problem as "字段：原因", for the summary above the form."""
@@ -65,3 +68,4 @@ class ServiceForm(forms.Form):
             self.add_error(target, reason)
         if exc.message and not any(exc.message == d.get("reason") for d in details):
             self.add_error(None, exc.message)
+        self._mark_invalid()

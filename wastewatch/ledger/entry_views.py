@@ -57,7 +57,6 @@ def facility_entry(request, code):
             else:
                 messages.success(request, f"{site.name}：{ENTRY_DONE[bound]}已保存")
                 return redirect("ledger:facility_entry", code=site.code)
-        form.is_valid()  # marks the fields the service refused
     return render(request, "ledger/facility_entry.html", {
         "site": site, "forms": entry, "bound": bound,
         "recent": {
@@ -103,7 +102,6 @@ def manifest_new(request):
                                          planned_on=d["planned_on"], vehicle=vehicle)
         except ServiceError as exc:
             form.refuse(exc)
-            form.is_valid()
         else:
             messages.success(request, f"已开具联单 {m.number}（草稿），请产生单位确认发运")
             return redirect("ledger:manifest", number=m.number)
@@ -142,7 +140,6 @@ def manifest_step(request, number, step):
             show_refusal(request, exc)
             return manifest_page(request, manifest, status=exc.status if exc.status in (400, 403, 409) else 400)
         form.refuse(exc)
-        form.is_valid()
         return manifest_page(request, manifest, bound=step, form=form, status=400)
     messages.success(request, f"联单 {number} {STEP_DONE[step]}")
     return redirect("ledger:manifest", number=number)

@@ -1,5 +1,6 @@
 """Collection plans written on the page: the route as lines (site code or name, time window), each refusal answered
 on its line with everything typed kept, the audit row marked as from the page, and another county's plan not found."""
+import re
 from datetime import time
 
 import pytest
@@ -47,6 +48,7 @@ def test_a_bad_route_is_answered_on_its_lines_and_keeps_what_was_typed(page_clie
     assert "第 3 行：点位设施不存在或不在您的数据权限范围内" in page
     assert "第 4 行：时间窗结束 08:00 应晚于开始 09:00" in page
     assert "331002999999999999 07:00-07:30" in page  # nothing typed is lost
+    assert re.search(r'<textarea name="points"[^>]*class="[^"]*is-invalid', page)  # the field the service refused is marked
     assert not CollectionPlan.objects.filter(name="早班线路").exists()
 
     page = _post(client, "/tracking/plans/new", vehicle=truck, points=f"{point.code} 06:30-07:00", weekdays=()).content.decode()
