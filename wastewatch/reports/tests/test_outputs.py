@@ -1,8 +1,11 @@
 """Carbon with its factor breakdown, the estate ranking and a month's black list, the zero-waste index, the report
 files, the pages, and the six cockpit endpoints — all on the simulated stretch of the ledger."""
 import pytest
+from asgiref.sync import async_to_sync
+from django.test import AsyncClient
 
 from wastewatch.core.models import AuditRecord
+from wastewatch.events.models import Alert
 from wastewatch.reports.carbon import carbon_factors, factor_per_tonne
 
 from .conftest import JIAOJIANG
@@ -135,24 +138,19 @@ def test_pages_render_for_the_city_and_404_outside_a_county(stretch, page_client
     assert page_client(county_admin).get("/cockpit/results/?region=331003000000").status_code == 404
 
 
-@pytest.mark.django_db(transaction=True)
-def test_the_live_stream_greets_with_the_newest_alert(live_demo_city):
-    import asyncio
-
-    from django.test import AsyncClient
-
-    from wastewatch.accounts.models import User
-
-    city_admin = User.objects.select_related("role", "region").get(username="city_admin")
+def test_the_live_stream_greets_with_the_newest_alert(stretch, city_admin):
+    newest = Alert.objects.filter(region_code__startswith="3310").order_by("-id").first()
 
     async def first_chunk():
         client = AsyncClient()
         await client.aforce_login(city_admin)
         response = await client.get("/cockpit/stream/?once=1")
-        return response["Content-Type"], b"".join([chunk async for chunk in response.streaming_content])
+        return response["Content-Type"], b"".join([chunk async for chunk in response.streaming_content]).decode()
 
-    content_type, body = asyncio.run(first_chunk())
-    assert content_type == "text/event-stream" and b"event: hello" in body
+    # async_to_sync, not asyncio.run: the view's database calls then run in this thread, inside the test's transaction.
+    content_type, body = async_to_sync(first_chunk)()
+    assert content_type == "text/event-stream"
+    assert body.startswith("retry: 3000\nevent: hello\n") and f'"alert": {newest.id}' in body
 
 
 def test_pages_refuse_a_user_without_the_permission_and_name_the_bad_field(stretch, page_client, no_permission_user, city_admin):
