@@ -5,22 +5,19 @@ what came in (a station's outflow carries every estate's share of its inflow); a
 its intake. Forward from an estate or a generator: to the stations, the plant, its outputs and their destinations.
 Backward from a site: to the stations, streets, estates and counties that fed it. Both answer a Sankey graph:
 nodes and links in tonnes."""
-from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 
-from django.db.models import Sum
+from django.db.models import Q, Sum
 
-from wastewatch.registry.models import Estate, Region, Site, WasteCategory
+from wastewatch.registry.models import Estate, Organisation, Region, Site, WasteCategory
 
 from .choices import Stage
 from .models import Movement
-from .services.movements import INTAKE_STAGES
+from .routes import LOADING_STAGES
 
-ROUTE_WINDOW = timedelta(hours=12)
 MAX_DEPTH = 5
-LOADING_STAGES = [Stage.PICKUP, Stage.TRANSFER_OUT, Stage.SORTING_OUT, Stage.OUTLET_OUT, Stage.GENERATOR_OUT]
 MIN_T = 0.001
 
 
@@ -78,87 +75,45 @@ def _site_node(g, site):
     return g.node(f"site:{site.code}", site.name, site.kind)
 
 
-def _place_node(g, m, side):
-    """The node of a movement's sender or receiver."""
-    if side == "from":
-        if m.from_estate_id:
-            return g.node(f"estate:{m.from_estate.code}", m.from_estate.name, "estate")
-        if m.from_site_id:
-            return _site_node(g, m.from_site)
-        if m.from_org_id:
-            return g.node(f"org:{m.from_org.code}", m.from_org.name, "org")
-        if m.from_label:
-            return g.node(f"label:{m.from_label}", m.from_label, "label")
-        return g.node(f"region:{m.origin_code}", m.origin_code, "region")
-    if m.to_site_id:
-        return _site_node(g, m.to_site)
-    if m.to_org_id:
-        return g.node(f"org:{m.to_org.code}", m.to_org.name, "org")
-    return g.node(f"label:{m.to_label or '未知去向'}", m.to_label or "未知去向", "label")
-
-
-class _Intakes:
-    """Where each vehicle was weighed in, to follow a load from where it was picked up (ids and times only: a year
-    of a fleet's weigh-ins is read here)."""
-
-    def __init__(self, vehicle_ids, start, end):
-        self.by_vehicle = defaultdict(list)
-        for vehicle, when, site in (Movement.objects.filter(vehicle_id__in=vehicle_ids, stage__in=list(INTAKE_STAGES),
-                                                            occurred_at__range=(start, end + ROUTE_WINDOW))
-                                    .order_by("occurred_at").values_list("vehicle_id", "occurred_at", "to_site_id")):
-            self.by_vehicle[vehicle].append((when, site))
-        self.times = {v: [when for when, _ in ms] for v, ms in self.by_vehicle.items()}
-
-    def next_site(self, vehicle_id, moment):
-        """The site id of the vehicle's next weigh-in within the route window, or None."""
-        times = self.times.get(vehicle_id)
-        if not times:
-            return None
-        i = bisect_right(times, moment)
-        if i < len(times) and times[i] - moment <= ROUTE_WINDOW:
-            return self.by_vehicle[vehicle_id][i][1]
-        return None
-
-
-def _downstream_edges(g, outgoing, start, end):
-    """(target node, tonnes) for each outgoing movement: a loaded vehicle's next weigh-in, else the named receiver."""
-    intakes = _Intakes({m.vehicle_id for m in outgoing if m.vehicle_id}, start, end)
-    targets = {m.pk: intakes.next_site(m.vehicle_id, m.occurred_at) if m.vehicle_id else None for m in outgoing}
-    sites = {s.pk: s for s in Site.objects.filter(pk__in={t for t in targets.values() if t})}
+def _receiver_nodes(g, rows):
+    """{node: tonnes} from rows (weigh-in site, to_site, to_org, to_label, tonnes): a loaded vehicle's weigh-in, else
+    the named receiver."""
+    rows = list(rows)
+    sites = Site.objects.in_bulk({i for r in rows for i in r[:2] if i})
+    orgs = Organisation.objects.in_bulk({r[2] for r in rows if r[2]})
     edges = defaultdict(float)
-    for m in outgoing:
-        target = sites.get(targets[m.pk])
-        node = _site_node(g, target) if target is not None else _place_node(g, m, "to")
-        edges[node] += float(m.net_t)
+    for delivered, to_site, to_org, label, tonnes in rows:
+        if delivered or to_site:
+            node = _site_node(g, sites[delivered or to_site])
+        elif to_org:
+            node = g.node(f"org:{orgs[to_org].code}", orgs[to_org].name, "org")
+        else:
+            node = g.node(f"label:{label or '未知去向'}", label or "未知去向", "label")
+        edges[node] += float(tonnes)
     return edges
 
 
-def _moments(day_from, day_to):
-    from django.utils import timezone
-    from datetime import datetime, time
-
-    return (timezone.make_aware(datetime.combine(day_from, time.min)), timezone.make_aware(datetime.combine(day_to, time.max)))
-
-
-SELECT = ("from_site", "from_estate", "from_org", "to_site", "to_org", "vehicle")
+def _downstream_edges(g, outgoing):
+    """(target node, tonnes) of outgoing movements, summed in SQL by where each was weighed in (the stored link)."""
+    return _receiver_nodes(g, outgoing.order_by().values_list("delivered_in__to_site_id", "to_site_id", "to_org_id", "to_label")
+                           .annotate(t=Sum("net_t")))
 
 
 def trace_forward(*, movements, estate: Estate | None = None, site: Site | None = None, day_from: date, day_to: date) -> dict:
     """Where the waste of an estate or a generator (a site) went, and what it became."""
     g = Graph()
-    start, end = _moments(day_from, day_to)
     window = movements.filter(day__range=(day_from, day_to))
     if estate is not None:
         root = g.node(f"estate:{estate.code}", estate.name, "estate")
-        first = list(window.filter(from_estate=estate, stage__in=LOADING_STAGES).select_related(*SELECT))
+        first = window.filter(from_estate=estate, stage__in=LOADING_STAGES)
     else:
         root = _site_node(g, site)
-        first = list(window.filter(from_site=site, stage__in=LOADING_STAGES).select_related(*SELECT))
+        first = window.filter(from_site=site, stage__in=LOADING_STAGES)
     frontier = {root: (1.0, first)}
     for _ in range(MAX_DEPTH):
         following = {}
         for node, (share, outgoing) in frontier.items():
-            for target, tonnes in _downstream_edges(g, outgoing, start, end).items():
+            for target, tonnes in _downstream_edges(g, outgoing).items():
                 g.link(node, target, tonnes * share)
                 following.setdefault(target, 0.0)
                 following[target] += tonnes * share
@@ -188,10 +143,12 @@ def _passed_on(g, window, node, code, tonnes):
         # The plant's products: our share of each, and where each went.
         product = g.node(f"output:{code}:{category}", f"{g.nodes[node]['name']}·{names.get(category, category)}", "output")
         g.link(node, product, float(produced) * share)
-        for m in window.filter(from_site_id=site_id, stage=Stage.OUTPUT_OUT, category_id=category).select_related(*SELECT):
-            g.link(product, _place_node(g, m, "to"), float(m.net_t) * share)
-    outgoing = list(window.filter(from_site_id=site_id, stage__in=LOADING_STAGES).select_related(*SELECT))
-    return (share, outgoing) if outgoing else None
+        sent = (window.filter(from_site_id=site_id, stage=Stage.OUTPUT_OUT, category_id=category).order_by()
+                .values_list("to_site_id", "to_org_id", "to_label").annotate(t=Sum("net_t")))
+        for target, tonnes in _receiver_nodes(g, ((None, *row) for row in sent)).items():
+            g.link(product, target, tonnes * share)
+    outgoing = window.filter(from_site_id=site_id, stage__in=LOADING_STAGES)
+    return (share, outgoing) if outgoing.exists() else None
 
 
 def trace_backward(*, movements, site: Site, day_from: date, day_to: date, estates_limit: int = 25) -> dict:
@@ -257,13 +214,13 @@ class _Origins:
 
 def _feed(window, site_id, factor, node, found: _Origins, depth):
     """Credit `factor` of the site's intake to its origins, recursing into the stations that fed it."""
-    intakes = list(window.filter(to_site_id=site_id).values_list("pk", "vehicle_id", "occurred_at", "net_t", "from_site_id",
-                                                                 "origin_code"))
-    loads = _loads_before([i for i in intakes if i[1]])
+    received = window.filter(to_site_id=site_id)
+    intakes = list(received.values_list("pk", "net_t", "from_site_id", "origin_code"))
+    loads = _loads_in(received)
     kinds = dict(Site.objects.filter(pk__in={o for parts in loads.values() for k, o, _ in parts if k == "site"} |
-                                     {i[4] for i in intakes if i[4]}).values_list("pk", "kind"))
+                                     {i[2] for i in intakes if i[2]}).values_list("pk", "kind"))
     upstream = defaultdict(float)
-    for pk, _, _, net, from_site, origin in intakes:
+    for pk, net, from_site, origin in intakes:
         parts = loads.get(pk) or ([("site", from_site, 1.0)] if from_site and from_site != site_id else [("region", origin, 1.0)])
         total = sum(t for _, _, t in parts) or 1.0
         for kind, ident, tonnes in parts:
@@ -283,35 +240,14 @@ def _feed(window, site_id, factor, node, found: _Origins, depth):
             found.sources[up] += amount
 
 
-def _loads_before(intakes):
-    """For each weigh-in, the loads its vehicle took on since its previous weigh-in (within the route window):
-    [(kind "estate" or "site", id, tonnes)]."""
-    if not intakes:
-        return {}
-    vehicles = {i[1] for i in intakes}
-    start = min(i[2] for i in intakes) - ROUTE_WINDOW
-    end = max(i[2] for i in intakes)
-    history = defaultdict(list)
-    intake_stages = set(INTAKE_STAGES)
-    for vehicle, when_, stage, net, estate, site in (
-            Movement.objects.filter(vehicle_id__in=vehicles, occurred_at__range=(start, end),
-                                    stage__in=[*LOADING_STAGES, *INTAKE_STAGES])
-            .order_by("occurred_at").values_list("vehicle_id", "occurred_at", "stage", "net_t", "from_estate_id", "from_site_id")):
-        history[vehicle].append((when_, stage, net, estate, site))
-    times = {v: [e[0] for e in events] for v, events in history.items()}
-    found = {}
-    for pk, vehicle, moment, _, _, _ in intakes:
-        events = history[vehicle]
-        parts = []
-        for j in range(bisect_left(times[vehicle], moment) - 1, -1, -1):
-            when_, stage, net, estate, site = events[j]
-            if moment - when_ > ROUTE_WINDOW or stage in intake_stages:
-                break
-            if estate:
-                parts.append(("estate", estate, float(net)))
-            elif site:
-                parts.append(("site", site, float(net)))
-        found[pk] = parts
+def _loads_in(intakes):
+    """For each weigh-in, the loads delivered in it (the stored link), summed by estate or sending site:
+    {intake pk: [(kind "estate" or "site", id, tonnes)]}."""
+    found = defaultdict(list)
+    for intake, estate, site, tonnes in (Movement.objects.filter(delivered_in__in=intakes.values("pk"))
+                                         .filter(Q(from_estate__isnull=False) | Q(from_site__isnull=False)).order_by()
+                                         .values_list("delivered_in_id", "from_estate_id", "from_site_id").annotate(t=Sum("net_t"))):
+        found[intake].append(("estate", estate, float(tonnes)) if estate else ("site", site, float(tonnes)))
     return found
 
 

@@ -42,6 +42,9 @@ class Movement(models.Model):
     manifest = models.ForeignKey("ledger.Manifest", verbose_name="转移联单", null=True, blank=True, on_delete=models.SET_NULL,
                                  related_name="movements")
     note = models.CharField("备注", max_length=200, blank=True)
+    # Kept by the write services (ledger/routes.py): traces join on it instead of matching vehicles and times.
+    delivered_in = models.ForeignKey("self", verbose_name="称重入场记录", null=True, blank=True, on_delete=models.SET_NULL,
+                                     related_name="loads", editable=False)
     created_at = models.DateTimeField("记录时间", auto_now_add=True)
 
     class Meta:

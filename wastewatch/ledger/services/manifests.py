@@ -18,6 +18,7 @@ from wastewatch.registry.models import WasteCategory
 from ..choices import Source, Stage
 from ..models import Manifest, ManifestEvent, Movement
 from ..models.manifests import ManifestStatus as S
+from ..routes import routes_relink
 from .movements import movement_record
 
 # Streams that travel under a manifest: hazardous (HW codes), industrial, construction, medical waste.
@@ -240,7 +241,9 @@ def _book(actor, m: Manifest):
     """What the receiver accepted is one ledger movement, generator → receiver, linked to the manifest."""
     accepted = (m.received_t or Decimal("0")) - (m.rejected_t or Decimal("0"))
     if accepted <= 0:
-        Movement.objects.filter(source_interface="manifest", source_key=m.number).delete()
+        booked = list(Movement.objects.filter(source_interface="manifest", source_key=m.number))
+        Movement.objects.filter(pk__in=[b.pk for b in booked]).delete()
+        routes_relink(Movement, [(b.vehicle_id, b.occurred_at) for b in booked])
         return None
     movement = movement_record(
         actor=actor, stage=Stage.GENERATOR_OUT, occurred_at=m.received_at or timezone.now(), category=m.category,

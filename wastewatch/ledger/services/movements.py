@@ -19,8 +19,9 @@ from wastewatch.registry.models import Vehicle, WasteCategory
 
 from ..choices import Flag, Source, Stage
 from ..models import Movement
+from ..routes import INTAKE_STAGES as ROUTE_INTAKES, LOADING_STAGES, ROUTE_WINDOW, ROUTED_STAGES, routes_link_new, routes_relink
 
-INTAKE_STAGES = {Stage.TRANSFER_IN, Stage.SORTING_IN, Stage.FACILITY_IN}
+INTAKE_STAGES = set(ROUTE_INTAKES)
 REGION_RE = re.compile(r"^\d{12}$")
 MAX_NET_T = Decimal("5000")  # a single movement above this is a typing error (a plant's whole day is far less)
 
@@ -208,10 +209,6 @@ def _mark_duplicates(movements: list[Movement]) -> None:
         seen.append(m)
 
 
-ROUTE_WINDOW = timedelta(hours=12)
-LOADING_STAGES = (Stage.PICKUP, Stage.TRANSFER_OUT, Stage.SORTING_OUT, Stage.OUTLET_OUT, Stage.GENERATOR_OUT)
-
-
 def _attribute_by_route(movements: list[Movement]) -> None:
     """Credit a weigh-in to where its load was taken on: the loads of the same vehicle since its previous weigh-in
     (within the route window), narrowed to the sender's county where the weighbridge named one. Their common region
@@ -369,19 +366,27 @@ def _upsert(actor, movements: list[Movement], *, audit_source: str) -> list[Move
     _attribute_by_route(to_create + [m for _, m in to_update])
     _mark_duplicates(to_create + [m for _, m in to_update])
     if to_create:
-        created = Movement.objects.bulk_create(to_create)
+        # Weigh-ins first, so the batch's loads carry their link when inserted (an update after would rewrite them).
+        loads = [m for m in to_create if m.vehicle_id and m.stage in LOADING_STAGES]
+        Movement.objects.bulk_create([m for m in to_create if not (m.vehicle_id and m.stage in LOADING_STAGES)])
+        routes_link_new(Movement, loads)
+        Movement.objects.bulk_create(loads)
+        created = to_create
         if any(m.pk is None for m in created):  # backends without RETURNING: read the keys back
             raise ServiceError("数据库不支持批量返回主键", code="internal", status=500)
         result += created
         audits += [audit_write.prepare(actor=actor, source=audit_source, action="create", obj=m, region_code=m.region_code,
                                        after=_snapshot(m)) for m in created]
     if to_update:
-        Movement.objects.bulk_update([m for _, m in to_update], [f for f in FIELDS if f != "day"] + ["day"])
+        # delivered_in is cleared with the rest (a record that stopped being a load must not stay linked) and set
+        # again by _relink_routes below.
+        Movement.objects.bulk_update([m for _, m in to_update], [f for f in FIELDS if f != "day"] + ["day", "delivered_in"])
         result += [m for _, m in to_update]
         audits += [audit_write.prepare(actor=actor, source=audit_source, action="update", obj=m, region_code=m.region_code,
                                        before=_snapshot(old), after=_snapshot(m)) for old, m in to_update]
     if audits:
         AuditRecord.objects.bulk_create(audits)
+    _relink_routes([*to_create, *(m for pair in to_update for m in pair)])
     _raise_weighing_alerts(actor, to_create + [m for old, m in to_update if set(m.flags) - set(old.flags)])
     return result
 
@@ -397,6 +402,7 @@ def movement_remove_many(*, actor, source_interface: str, source_keys, audit_sou
                                 before=_snapshot(m)) for m in rows
         ])
         Movement.objects.filter(pk__in=[m.pk for m in rows]).delete()
+        _relink_routes(rows)
     return len(rows)
 
 
@@ -405,6 +411,12 @@ def movement_remove(*, actor, movement: Movement, source: str = "page") -> None:
         audit_write(actor=actor, source=source, action="delete", obj=movement, region_code=movement.region_code,
                     before=_snapshot(movement))
         movement.delete()
+        _relink_routes([movement])
+
+
+def _relink_routes(movements) -> None:
+    """The loads whose weigh-in these written or removed movements (old and new versions) may have changed."""
+    routes_relink(Movement, [(m.vehicle_id, m.occurred_at) for m in movements if m.vehicle_id and m.stage in ROUTED_STAGES])
 
 
 def movement_record_by_codes(*, actor, data: dict, source: str, audit_source: str = "") -> Movement:
