@@ -167,7 +167,7 @@ def lists_publish(request, payload: PublishIn):
 def lists(request, region: str = ""):
     user = _view(request)
     r = selectors.region_visible(user=user, code=region)
-    return [_publication(p) for p in ListPublication.objects.filter(region_code__startswith=r.prefix).prefetch_related("entries")]
+    return [_publication(p) for p in selectors.publications_of(region=r).prefetch_related("entries")]
 
 
 @router.get("/zero-waste", response={200: dict, **ERRORS}, summary="无废指数：一级、二级得分与主要短板")
@@ -238,16 +238,13 @@ def report_create(request, payload: ReportIn):
 def report_list(request, region: str = ""):
     user = _view(request)
     r = selectors.region_visible(user=user, code=region)
-    return [_file(f) for f in ReportFile.objects.filter(region_code__startswith=r.prefix).defer("content")]
+    return [_file(f) for f in selectors.report_files_of(region=r)]
 
 
 @router.get("/files/{pk}", response={404: ErrorOut, 403: ErrorOut}, summary="下载报表文件")
 def report_download(request, pk: int):
     user = _view(request)
-    f = ReportFile.objects.filter(pk=pk).first()
-    if f is None or not user.scope.covers_region(f.region_code) or user.scope.organisation_id is not None:
-        raise Http404("报表不存在或不在您的数据权限范围内")
-    return file_download(f)
+    return file_download(selectors.report_file_get(user=user, pk=pk))
 
 
 def file_download(f: ReportFile) -> HttpResponse:

@@ -12,7 +12,7 @@ from wastewatch.core.scope import region_prefix
 from wastewatch.registry.models import Estate, Region, Site
 
 from . import catalogue
-from .models import Aggregate, Factor, Level, Period
+from .models import Aggregate, Factor, Level, ListPublication, Period, ReportFile
 from .refresh import SHANGHAI, month_start, next_month
 
 LEVEL_OF_REGION = {"city": Level.CITY, "county": Level.COUNTY, "street": Level.STREET, "community": Level.COMMUNITY}
@@ -256,3 +256,20 @@ def records_behind(*, user, region: Region, w: Window, stage: str = "", category
 
     qs = movement_list(user=user, day_from=w.start, day_to=w.end - timedelta(days=1), stage=stage, category=category)
     return qs.filter(origin_code__startswith=region_prefix(region.code, region.level))[:limit]
+
+
+def publications_of(*, region: Region):
+    """The red and black lists published for the region and the places under it, newest first."""
+    return ListPublication.objects.filter(region_code__startswith=region.prefix)
+
+
+def report_files_of(*, region: Region):
+    return ReportFile.objects.filter(region_code__startswith=region.prefix).defer("content")
+
+
+def report_file_get(*, user, pk: int) -> ReportFile:
+    """A generated report the user may download: inside their region, and never to an organisation-bound user."""
+    f = ReportFile.objects.filter(pk=pk).first()
+    if f is None or not user.scope.covers_region(f.region_code) or user.scope.organisation_id is not None:
+        raise Http404("报表不存在或不在您的数据权限范围内")
+    return f

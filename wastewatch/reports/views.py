@@ -9,7 +9,7 @@ from wastewatch.core.pages import require_action, show_refusal
 
 from . import carbon, catalogue, selectors, services, zero_waste
 from .api import file_download as _download
-from .models import Factor, IndexNode, ListPublication, ReportFile, RubricItem
+from .models import Factor, IndexNode, RubricItem
 from .rankings import assess, estates_in
 
 
@@ -58,7 +58,7 @@ def rankings(request):
             show_refusal(request, exc)
         return redirect(request.get_full_path())
     ranked = assess(estates=estates_in(region), w=w)
-    publications = ListPublication.objects.filter(region_code__startswith=region.prefix).prefetch_related("entries__estate")[:12]
+    publications = selectors.publications_of(region=region).prefetch_related("entries__estate")[:12]
     return render(request, "reports/rankings.html", {"region": region, "w": w, "ranked": ranked[:200], "rubric": RubricItem.objects.all(),
                                                      "publications": publications, "can_manage": request.user.can("reports.manage")})
 
@@ -94,16 +94,13 @@ def files(request):
             show_refusal(request, exc)
         return redirect(request.get_full_path())
     return render(request, "reports/files.html", {"region": region, "w": w,
-                                                  "files": ReportFile.objects.filter(region_code__startswith=region.prefix).defer("content")[:100]})
+                                                  "files": selectors.report_files_of(region=region)[:100]})
 
 
 @login_required
 def file_download(request, pk):
     require_action(request, "reports.view")
-    f = ReportFile.objects.filter(pk=pk).first()
-    if f is None or not request.user.scope.covers_region(f.region_code) or request.user.scope.organisation_id is not None:
-        raise Http404("报表不存在或不在您的数据权限范围内")
-    return _download(f)
+    return _download(selectors.report_file_get(user=request.user, pk=pk))
 
 
 @login_required

@@ -84,12 +84,16 @@ def test_the_zero_waste_index_of_the_city_and_a_county_with_its_drivers(stretch,
 
 
 @pytest.mark.parametrize("fmt,magic", [("xlsx", b"PK"), ("pdf", b"%PDF")])
-def test_a_monthly_report_on_demand_as_excel_and_pdf(stretch, api_client, city_admin, fmt, magic):
+def test_a_monthly_report_on_demand_as_excel_and_pdf(stretch, api_client, page_client, city_admin, county_admin, fmt, magic):
     client = api_client(city_admin)
     made = client.post("/api/v1/reports/files", {"kind": "monthly", "at": "2025-03", "format": fmt}, content_type="application/json")
     assert made.status_code == 201, made.content
     download = client.get(f"/api/v1/reports/files/{made.json()['id']}")
     assert download.content[:4].startswith(magic)
+    city_file = made.json()["id"]
+    assert api_client(county_admin).get(f"/api/v1/reports/files/{city_file}").status_code == 404
+    assert page_client(city_admin).get(f"/reports/files/{city_file}/").status_code == 200
+    assert page_client(county_admin).get(f"/reports/files/{city_file}/").status_code == 404
     if fmt == "xlsx":
         import io
 
